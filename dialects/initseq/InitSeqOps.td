@@ -1,0 +1,271 @@
+//===- InitSeqOps.td - initseq operations ---------------------*- tablegen -*-===//
+//
+// Every op of the initseq dialect: the sequence container, register accesses,
+// delays, polls, run-time conditions and what importers could not resolve.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GPUINIT_INITSEQ_OPS_TD
+#define GPUINIT_INITSEQ_OPS_TD
+
+include "InitSeqAttrs.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Containers
+//===----------------------------------------------------------------------===//
+
+def InitSeq_SequenceOp : InitSeq_Op<"sequence", [
+    Symbol, IsolatedFromAbove, NoRegionArguments,
+    SingleBlockImplicitTerminator<"EndOp">]> {
+  let summary = "An ordered initialization sequence";
+  let description = [{
+    The accesses in the body happen in order. Metadata says where the
+    sequence came from and for which device:
+
+    ```mlir
+    initseq.sequence @gk107 origin trace pci 0x10de:0x0fc6 sha1 "0123..." {
+      initseq.write mmio[bar0 + 0x000200] : i32 = 0xffffffff
+    }
+    ```
+
+    `incomplete` marks a sequence whose source lost events (an mmiotrace
+    `Lost N events` mark): a reduction of it is not a reduction of what the
+    device saw.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       OptionalAttr<InitSeq_OriginAttr>:$origin,
+                       OptionalAttr<I32Attr>:$vendor,
+                       OptionalAttr<I32Attr>:$device,
+                       OptionalAttr<StrAttr>:$sha1,
+                       UnitAttr:$incomplete);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name)>];
+  let extraClassDeclaration = [{
+    /// The block holding the accesses.
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+def InitSeq_EndOp : InitSeq_Op<"end", [
+    Terminator, Pure, ParentOneOf<["SequenceOp", "ConditionOp"]>]> {
+  let summary = "Ends a sequence or condition body";
+  let assemblyFormat = "attr-dict";
+}
+
+def InitSeq_ConditionOp : InitSeq_Op<"condition", [
+    ParentOneOf<["SequenceOp", "ConditionOp"]>, NoRegionArguments,
+    SingleBlockImplicitTerminator<"EndOp">]> {
+  let summary = "Accesses guarded by a condition the ROM tests at run time";
+  let description = [{
+    The body runs only when the named run-time condition holds (or, with
+    `not`, does not hold): a strap test, a RAM-configuration index, a
+    condition-table entry or an I/O condition. Testing the condition reads
+    the device, so the op is never removed, even with an empty body.
+
+    ```mlir
+    initseq.condition strap 0x3 "strap bits 3:2 == 1" {
+      initseq.write mmio[bar0 + 0x100200] : i32 = 0x1
+    }
+    initseq.condition not ramcfg 0x2 {
+      initseq.delay 10 us
+    }
+    ```
+  }];
+  let arguments = (ins InitSeq_ConditionKindAttr:$kind, I64Attr:$index,
+                       UnitAttr:$negated, OptionalAttr<StrAttr>:$label,
+                       OptionalAttr<I64Attr>:$src_offset,
+                       OptionalAttr<I64Attr>:$script,
+                       OptionalAttr<I64Attr>:$ts);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    custom<CondKind>($negated, $kind) custom<Hex>($index) ($label^)?
+    `` custom<Provenance>($src_offset, $script, $ts) attr-dict-with-keyword $body
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Accesses
+//===----------------------------------------------------------------------===//
+
+// Optional provenance shared by every access: source byte offset and script
+// id for ROMs, timestamp in ns for traces.
+defvar ProvenanceArgs = (ins OptionalAttr<I64Attr>:$src_offset,
+                             OptionalAttr<I64Attr>:$script,
+                             OptionalAttr<I64Attr>:$ts);
+
+class InitSeq_AccessOp<string mnemonic, list<Trait> traits = []>
+    : InitSeq_Op<mnemonic, !listconcat(traits,
+                 [ParentOneOf<["SequenceOp", "ConditionOp"]>])> {
+  let hasVerifier = 1;
+}
+
+def InitSeq_WriteOp : InitSeq_AccessOp<"write"> {
+  let summary = "Write a value to a register";
+  let description = [{
+    ```mlir
+    initseq.write mmio[bar0 + 0x001540] : i32 = 0x1
+    initseq.write cfg[0x004] : i16 = 0x7 at 0x1c2 script 3
+    initseq.write mmio[bar0 + 0x000200] : i32 = 0xffffffff ts 12000541000
+    ```
+  }];
+  let arguments = !con((ins InitSeq_RegAttr:$location,
+                            TypeAttrOf<AnySignlessInteger>:$width,
+                            I64Attr:$value), ProvenanceArgs);
+  let assemblyFormat = [{
+    custom<Location>($location) `:` $width `=` custom<Hex>($value)
+    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
+  }];
+}
+
+def InitSeq_RmwOp : InitSeq_AccessOp<"rmw"> {
+  let summary = "Masked read-modify-write: new = (old & and_mask) | or_mask";
+  let description = [{
+    Reads the register, then writes `(old & and_mask) | or_mask`. The read is
+    an access of its own: only a register map that says reads of the
+    register have no side effect lets a pass turn this into a plain write.
+
+    ```mlir
+    initseq.rmw mmio[bar0 + 0x00c040] : i32 and 0xffffff00 or 0x11
+    ```
+  }];
+  let arguments = !con((ins InitSeq_RegAttr:$location,
+                            TypeAttrOf<AnySignlessInteger>:$width,
+                            I64Attr:$and_mask, I64Attr:$or_mask),
+                       ProvenanceArgs);
+  let assemblyFormat = [{
+    custom<Location>($location) `:` $width `and` custom<Hex>($and_mask)
+    `or` custom<Hex>($or_mask)
+    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
+  }];
+  let hasFolder = 1;
+}
+
+def InitSeq_ReadOp : InitSeq_AccessOp<"read"> {
+  let summary = "Read a register (with the value a trace observed)";
+  let description = [{
+    A read is an access: reading a status or FIFO register can change the
+    device. `-> value` is what the read returned when it came from a trace.
+
+    ```mlir
+    initseq.read mmio[bar0 + 0x000000] : i32 -> 0xe63a0a1 ts 12000530000
+    ```
+  }];
+  let arguments = !con((ins InitSeq_RegAttr:$location,
+                            TypeAttrOf<AnySignlessInteger>:$width,
+                            OptionalAttr<I64Attr>:$observed),
+                       ProvenanceArgs);
+  let assemblyFormat = [{
+    custom<Location>($location) `:` $width `` custom<Observed>($observed)
+    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
+  }];
+}
+
+def InitSeq_BlockWriteOp : InitSeq_AccessOp<"block_write"> {
+  let summary = "Writes to a run of registers at a fixed stride";
+  let description = [{
+    Equivalent to writing `values[i]` to `location + i * stride`, in order.
+
+    ```mlir
+    initseq.block_write mmio[bar0 + 0x001000] : i32 stride 0x4 = [0x1, 0x2, 0x3]
+    ```
+  }];
+  let arguments = !con((ins InitSeq_RegAttr:$location,
+                            TypeAttrOf<AnySignlessInteger>:$width,
+                            I64Attr:$stride, DenseI64ArrayAttr:$values),
+                       ProvenanceArgs);
+  let assemblyFormat = [{
+    custom<Location>($location) `:` $width `stride` custom<Hex>($stride)
+    `=` custom<HexArray>($values)
+    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
+  }];
+  let hasCanonicalizer = 1;
+}
+
+def InitSeq_PollOp : InitSeq_AccessOp<"poll"> {
+  let summary = "Wait until (read(location) & mask) compares to `expected`";
+  let description = [{
+    Reads `location` until the masked value compares equal (or not equal) to
+    `expected`, or `timeout` elapses; a timeout is an initialization failure.
+    `took` records how long the poll took where a trace showed it.
+
+    ```mlir
+    initseq.poll mmio[bar0 + 0x00e100] : i32 mask 0x2 eq 0x2 timeout 100 ms
+    ```
+  }];
+  let arguments = !con((ins InitSeq_RegAttr:$location,
+                            TypeAttrOf<AnySignlessInteger>:$width,
+                            I64Attr:$mask, InitSeq_CompareAttr:$compare,
+                            I64Attr:$expected, I64Attr:$timeout_ns,
+                            OptionalAttr<I64Attr>:$took_ns),
+                       ProvenanceArgs);
+  let assemblyFormat = [{
+    custom<Location>($location) `:` $width `mask` custom<Hex>($mask)
+    custom<Cmp>($compare) custom<Hex>($expected) `timeout` custom<Duration>($timeout_ns)
+    `` custom<Took>($took_ns)
+    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
+  }];
+}
+
+def InitSeq_DelayOp : InitSeq_Op<"delay", [
+    ParentOneOf<["SequenceOp", "ConditionOp"]>]> {
+  let summary = "Wait for a duration";
+  let description = [{
+    The duration is kept in nanoseconds and printed in the largest unit that
+    divides it exactly; `ns`, `us`, `ms` and `s` are accepted.
+
+    ```mlir
+    initseq.delay 1 ms
+    ```
+  }];
+  let arguments = !con((ins I64Attr:$ns), ProvenanceArgs);
+  let assemblyFormat = [{
+    custom<Duration>($ns) `` custom<Provenance>($src_offset, $script, $ts)
+    attr-dict
+  }];
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+def InitSeq_OpaqueOp : InitSeq_Op<"opaque", [
+    ParentOneOf<["SequenceOp", "ConditionOp"]>]> {
+  let summary = "Something an importer could not resolve statically";
+  let description = [{
+    Records an operation of the source (a devinit opcode that needs hardware
+    state, an FCode word with a computed operand, ...) with its decoded
+    operands and raw bytes, so that nothing is dropped silently. Passes treat
+    it as touching every register.
+
+    ```mlir
+    initseq.opaque "INIT_PLL" (0x4010, 0x61a8) bytes "79104000a8610000" at 0x2f1 script 1
+    ```
+  }];
+  let arguments = !con((ins StrAttr:$kind, DenseI64ArrayAttr:$operands,
+                            OptionalAttr<StrAttr>:$bytes), ProvenanceArgs);
+  let assemblyFormat = [{
+    $kind `(` custom<HexList>($operands) `)` (`bytes` $bytes^)?
+    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def InitSeq_NoteOp : InitSeq_Op<"note", [
+    ParentOneOf<["SequenceOp", "ConditionOp"]>]> {
+  let summary = "An annotation (e.g. an mmiotrace MARK); no device effect";
+  let description = [{
+    ```mlir
+    initseq.note "loading driver" ts 12000100000
+    ```
+  }];
+  let arguments = !con((ins StrAttr:$text), ProvenanceArgs);
+  let assemblyFormat = [{
+    $text `` custom<Provenance>($src_offset, $script, $ts) attr-dict
+  }];
+}
+
+#endif // GPUINIT_INITSEQ_OPS_TD

@@ -1,0 +1,453 @@
+//===- InitSeqDialect.cpp - initseq dialect, attributes, custom syntax ----===//
+//
+// Registers the initseq dialect and implements the domain syntax shared by
+// its ops: register locations, hex values, durations and provenance.
+//
+//===----------------------------------------------------------------------===//
+#include "gpuinit/Dialect/InitSeq/IR/InitSeq.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
+
+using namespace mlir;
+using namespace gpuinit::initseq;
+
+#include "initseq/InitSeqDialect.cpp.inc"
+#include "initseq/InitSeqEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "initseq/InitSeqAttrs.cpp.inc"
+
+void InitSeqDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "initseq/InitSeqAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "initseq/InitSeqOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+bool gpuinit::initseq::isWidthAllowed(AddressSpace space, unsigned bits) {
+  switch (space) {
+  case AddressSpace::cfg:
+  case AddressSpace::io:
+    return bits == 8 || bits == 16 || bits == 32;
+  case AddressSpace::mmio:
+    return bits == 8 || bits == 16 || bits == 32 || bits == 64;
+  case AddressSpace::idxio:
+    return bits == 8;
+  }
+  return false;
+}
+
+uint64_t gpuinit::initseq::addressSpaceLimit(AddressSpace space) {
+  switch (space) {
+  case AddressSpace::cfg:
+    return 4096;
+  case AddressSpace::io:
+  case AddressSpace::idxio:
+    return 0x10000;
+  case AddressSpace::mmio:
+    return uint64_t(1) << 40;
+  }
+  return 0;
+}
+
+std::optional<AccessInfo> gpuinit::initseq::getAccessInfo(Operation *op) {
+  auto make = [](RegAttr loc, Type width,
+                 uint64_t count = 1, uint64_t stride = 0) {
+    AccessInfo info;
+    info.location = loc;
+    info.bits = width.getIntOrFloatBitWidth();
+    uint64_t bytes = info.bits / 8;
+    info.span = count == 0 ? 0 : (count - 1) * stride + bytes;
+    return info;
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<AccessInfo>>(op)
+      .Case<WriteOp, RmwOp, ReadOp, PollOp>(
+          [&](auto acc) { return make(acc.getLocation(), acc.getWidth()); })
+      .Case<BlockWriteOp>([&](BlockWriteOp bw) {
+        return make(bw.getLocation(), bw.getWidth(), bw.getValues().size(),
+                    uint64_t(bw.getStride()));
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+bool gpuinit::initseq::mayOverlap(const AccessInfo &a, const AccessInfo &b) {
+  RegAttr la = a.location, lb = b.location;
+  if (la.getSpace() != lb.getSpace())
+    return false;
+  switch (la.getSpace()) {
+  case AddressSpace::idxio:
+    // The index register itself is shared by every index on that port pair.
+    return la.getOffset() == lb.getOffset() &&
+           la.getDataPort() == lb.getDataPort() &&
+           la.getIndex() == lb.getIndex();
+  case AddressSpace::mmio:
+    if (la.getBar() != lb.getBar())
+      return false;
+    [[fallthrough]];
+  case AddressSpace::cfg:
+  case AddressSpace::io:
+    return la.getOffset() < lb.getOffset() + b.span &&
+           lb.getOffset() < la.getOffset() + a.span;
+  }
+  return true;
+}
+
+bool RegAttr::sameRegister(RegAttr other) const {
+  return *this == other;
+}
+
+std::string gpuinit::initseq::formatDuration(int64_t ns) {
+  static const std::pair<int64_t, const char *> units[] = {
+      {1000000000, "s"}, {1000000, "ms"}, {1000, "us"}};
+  if (ns != 0)
+    for (auto [scale, name] : units)
+      if (ns % scale == 0)
+        return std::to_string(ns / scale) + " " + name;
+  return std::to_string(ns) + " ns";
+}
+
+static std::string hex(uint64_t v, unsigned digits = 0) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "0x" << llvm::format_hex_no_prefix(v, digits, /*Upper=*/false);
+  return s;
+}
+
+/// Parses a non-negative integer literal (decimal or 0x-hex) into `value`.
+static ParseResult parseUnsigned(AsmParser &p, uint64_t &value,
+                                 StringRef what) {
+  llvm::SMLoc loc = p.getCurrentLocation();
+  APInt v;
+  OptionalParseResult r = p.parseOptionalInteger(v);
+  if (!r.has_value())
+    return p.emitError(loc, "expected ") << what;
+  if (failed(*r))
+    return failure();
+  if (v.isNegative() && v.getBitWidth() > 64)
+    return p.emitError(loc, what) << " does not fit in 64 bits";
+  if (v.getActiveBits() > 64)
+    return p.emitError(loc, what) << " does not fit in 64 bits";
+  if (v.isNegative() && v.getSignificantBits() <= 64 && v.getBitWidth() <= 64 &&
+      v.getSExtValue() < 0)
+    return p.emitError(loc, what) << " must not be negative";
+  value = v.getZExtValue();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RegAttr
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseLocationBody(AsmParser &p, AddressSpace &space,
+                                     uint32_t &bar, uint64_t &offset,
+                                     uint32_t &dataPort, uint32_t &index) {
+  llvm::SMLoc loc = p.getCurrentLocation();
+  StringRef kw;
+  if (p.parseKeyword(&kw))
+    return failure();
+  std::optional<AddressSpace> s = symbolizeAddressSpace(kw);
+  if (!s)
+    return p.emitError(loc, "unknown address space '")
+           << kw << "' (expected cfg, mmio, io or idxio)";
+  space = *s;
+  bar = 0;
+  dataPort = 0;
+  index = 0;
+  if (p.parseLSquare())
+    return failure();
+  if (space == AddressSpace::mmio) {
+    llvm::SMLoc barLoc = p.getCurrentLocation();
+    StringRef barKw;
+    if (p.parseKeyword(&barKw))
+      return failure();
+    unsigned n;
+    if (!barKw.consume_front("bar") || barKw.getAsInteger(10, n) || n > 5)
+      return p.emitError(barLoc, "expected bar0..bar5");
+    bar = n;
+    if (p.parsePlus())
+      return failure();
+  }
+  if (parseUnsigned(p, offset, "register offset"))
+    return failure();
+  if (space == AddressSpace::idxio) {
+    uint64_t dp, idx;
+    if (p.parseColon() || parseUnsigned(p, dp, "data port") ||
+        p.parseRSquare() || p.parseLSquare() ||
+        parseUnsigned(p, idx, "register index"))
+      return failure();
+    if (dp > 0xffff || idx > 0xff)
+      return p.emitError(loc, "indexed I/O data port must fit 16 bits and "
+                              "index 8 bits");
+    dataPort = dp;
+    index = idx;
+  }
+  return p.parseRSquare();
+}
+
+static void printLocationBody(AsmPrinter &p, RegAttr loc) {
+  llvm::raw_ostream &os = p.getStream();
+  switch (loc.getSpace()) {
+  case AddressSpace::cfg:
+    os << "cfg[" << hex(loc.getOffset(), 3) << "]";
+    return;
+  case AddressSpace::mmio:
+    os << "mmio[bar" << loc.getBar() << " + " << hex(loc.getOffset(), 6)
+       << "]";
+    return;
+  case AddressSpace::io:
+    os << "io[" << hex(loc.getOffset()) << "]";
+    return;
+  case AddressSpace::idxio:
+    os << "idxio[" << hex(loc.getOffset()) << ":" << hex(loc.getDataPort())
+       << "][" << hex(loc.getIndex(), 2) << "]";
+    return;
+  }
+}
+
+Attribute RegAttr::parse(AsmParser &p, Type) {
+  AddressSpace space;
+  uint32_t bar, dataPort, index;
+  uint64_t offset;
+  llvm::SMLoc loc = p.getCurrentLocation();
+  if (p.parseLess() ||
+      parseLocationBody(p, space, bar, offset, dataPort, index) ||
+      p.parseGreater())
+    return {};
+  return RegAttr::getChecked(
+      [&] { return p.emitError(loc); }, p.getContext(), space, bar, offset,
+      dataPort, index);
+}
+
+void RegAttr::print(AsmPrinter &p) const {
+  p << "<";
+  printLocationBody(p, *this);
+  p << ">";
+}
+
+LogicalResult
+RegAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     AddressSpace space, uint32_t bar, uint64_t offset,
+                     uint32_t dataPort, uint32_t index) {
+  if (space != AddressSpace::mmio && bar != 0)
+    return emitError() << "only mmio locations have a BAR";
+  if (bar > 5)
+    return emitError() << "BAR index " << bar << " out of range 0..5";
+  if (offset >= addressSpaceLimit(space))
+    return emitError() << "offset " << hex(offset) << " out of range for "
+                       << stringifyAddressSpace(space) << " space (limit "
+                       << hex(addressSpaceLimit(space)) << ")";
+  if (space != AddressSpace::idxio && (dataPort != 0 || index != 0))
+    return emitError() << "only idxio locations have a data port and index";
+  if (dataPort > 0xffff || index > 0xff)
+    return emitError() << "indexed I/O data port must fit 16 bits and index "
+                          "8 bits";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Custom directives used by the ops' assembly formats
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseLocation(OpAsmParser &p, RegAttr &attr) {
+  AddressSpace space;
+  uint32_t bar, dataPort, index;
+  uint64_t offset;
+  llvm::SMLoc loc = p.getCurrentLocation();
+  if (parseLocationBody(p, space, bar, offset, dataPort, index))
+    return failure();
+  attr = RegAttr::getChecked([&] { return p.emitError(loc); },
+                                  p.getContext(), space, bar, offset, dataPort,
+                                  index);
+  return success(static_cast<bool>(attr));
+}
+
+static void printLocation(OpAsmPrinter &p, Operation *, RegAttr attr) {
+  printLocationBody(p, attr);
+}
+
+static ParseResult parseHex(OpAsmParser &p, IntegerAttr &attr) {
+  uint64_t v;
+  if (parseUnsigned(p, v, "integer"))
+    return failure();
+  attr = p.getBuilder().getI64IntegerAttr(int64_t(v));
+  return success();
+}
+
+static void printHex(OpAsmPrinter &p, Operation *, IntegerAttr attr) {
+  p << hex(attr.getValue().getZExtValue());
+}
+
+static ParseResult parseHexArray(OpAsmParser &p, DenseI64ArrayAttr &attr) {
+  SmallVector<int64_t> values;
+  if (p.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, [&] {
+        uint64_t v;
+        if (parseUnsigned(p, v, "value"))
+          return failure();
+        values.push_back(int64_t(v));
+        return success();
+      }))
+    return failure();
+  attr = p.getBuilder().getDenseI64ArrayAttr(values);
+  return success();
+}
+
+static void printHexArray(OpAsmPrinter &p, Operation *,
+                          DenseI64ArrayAttr attr) {
+  p << "[";
+  llvm::interleaveComma(attr.asArrayRef(), p,
+                        [&](int64_t v) { p << hex(uint64_t(v)); });
+  p << "]";
+}
+
+static ParseResult parseHexList(OpAsmParser &p, DenseI64ArrayAttr &attr) {
+  SmallVector<int64_t> values;
+  if (p.parseCommaSeparatedList(OpAsmParser::Delimiter::None, [&] {
+        uint64_t v;
+        if (parseUnsigned(p, v, "operand"))
+          return failure();
+        values.push_back(int64_t(v));
+        return success();
+      }))
+    return failure();
+  attr = p.getBuilder().getDenseI64ArrayAttr(values);
+  return success();
+}
+
+static void printHexList(OpAsmPrinter &p, Operation *, DenseI64ArrayAttr attr) {
+  llvm::interleaveComma(attr.asArrayRef(), p,
+                        [&](int64_t v) { p << hex(uint64_t(v)); });
+}
+
+static ParseResult parseDurationValue(OpAsmParser &p, int64_t &ns) {
+  uint64_t v;
+  llvm::SMLoc loc = p.getCurrentLocation();
+  StringRef unit;
+  if (parseUnsigned(p, v, "duration") || p.parseKeyword(&unit))
+    return failure();
+  uint64_t scale = llvm::StringSwitch<uint64_t>(unit)
+                       .Case("ns", 1)
+                       .Case("us", 1000)
+                       .Case("ms", 1000000)
+                       .Case("s", 1000000000)
+                       .Default(0);
+  if (!scale)
+    return p.emitError(loc, "unknown time unit '")
+           << unit << "' (expected ns, us, ms or s)";
+  if (v > uint64_t(INT64_MAX) / scale)
+    return p.emitError(loc, "duration does not fit in 64-bit nanoseconds");
+  ns = int64_t(v * scale);
+  return success();
+}
+
+static ParseResult parseDuration(OpAsmParser &p, IntegerAttr &attr) {
+  int64_t ns;
+  if (parseDurationValue(p, ns))
+    return failure();
+  attr = p.getBuilder().getI64IntegerAttr(ns);
+  return success();
+}
+
+static void printDuration(OpAsmPrinter &p, Operation *, IntegerAttr attr) {
+  p << formatDuration(attr.getInt());
+}
+
+static ParseResult parseTook(OpAsmParser &p, IntegerAttr &attr) {
+  if (failed(p.parseOptionalKeyword("took")))
+    return success();
+  return parseDuration(p, attr);
+}
+
+static void printTook(OpAsmPrinter &p, Operation *op, IntegerAttr attr) {
+  if (attr) {
+    p << " took ";
+    printDuration(p, op, attr);
+  }
+}
+
+static ParseResult parseObserved(OpAsmParser &p, IntegerAttr &attr) {
+  if (failed(p.parseOptionalArrow()))
+    return success();
+  return parseHex(p, attr);
+}
+
+static void printObserved(OpAsmPrinter &p, Operation *op, IntegerAttr attr) {
+  if (attr) {
+    p << " -> ";
+    printHex(p, op, attr);
+  }
+}
+
+static ParseResult parseProvenance(OpAsmParser &p, IntegerAttr &offset,
+                                   IntegerAttr &script, IntegerAttr &ts) {
+  if (succeeded(p.parseOptionalKeyword("at")) && parseHex(p, offset))
+    return failure();
+  if (succeeded(p.parseOptionalKeyword("script")) && parseHex(p, script))
+    return failure();
+  if (succeeded(p.parseOptionalKeyword("ts")) && parseHex(p, ts))
+    return failure();
+  return success();
+}
+
+static void printProvenance(OpAsmPrinter &p, Operation *, IntegerAttr offset,
+                            IntegerAttr script, IntegerAttr ts) {
+  if (offset)
+    p << " at " << hex(offset.getValue().getZExtValue());
+  if (script)
+    p << " script " << script.getInt();
+  if (ts)
+    p << " ts " << ts.getInt();
+}
+
+static ParseResult parseCondKind(OpAsmParser &p, UnitAttr &negated,
+                                 ConditionKindAttr &kind) {
+  if (succeeded(p.parseOptionalKeyword("not")))
+    negated = p.getBuilder().getUnitAttr();
+  llvm::SMLoc loc = p.getCurrentLocation();
+  StringRef kw;
+  if (p.parseKeyword(&kw))
+    return failure();
+  std::optional<ConditionKind> k = symbolizeConditionKind(kw);
+  if (!k)
+    return p.emitError(loc, "unknown condition kind '")
+           << kw << "' (expected strap, ramcfg, condition, io_condition or "
+                    "io_flag_condition)";
+  kind = ConditionKindAttr::get(p.getContext(), *k);
+  return success();
+}
+
+static void printCondKind(OpAsmPrinter &p, Operation *, UnitAttr negated,
+                          ConditionKindAttr kind) {
+  if (negated)
+    p << "not ";
+  p << stringifyConditionKind(kind.getValue());
+}
+
+static ParseResult parseCmp(OpAsmParser &p, CompareAttr &cmp) {
+  llvm::SMLoc loc = p.getCurrentLocation();
+  StringRef kw;
+  if (p.parseKeyword(&kw))
+    return failure();
+  std::optional<Compare> c = symbolizeCompare(kw);
+  if (!c)
+    return p.emitError(loc, "expected 'eq' or 'ne'");
+  cmp = CompareAttr::get(p.getContext(), *c);
+  return success();
+}
+
+static void printCmp(OpAsmPrinter &p, Operation *, CompareAttr cmp) {
+  p << stringifyCompare(cmp.getValue());
+}
+
+#define GET_OP_CLASSES
+#include "initseq/InitSeqOps.cpp.inc"

@@ -1,0 +1,295 @@
+//===- Reduce.cpp - initseq-reduce: remove accesses the device can't see --===//
+//
+// Removes duplicate and overwritten writes and simplifies read-modify-writes,
+// only on registers a register map declares plain storage (or, for the read
+// of a read-modify-write, read-pure). The rules are in
+// docs/InitSeqReduction.md.
+//
+//===----------------------------------------------------------------------===//
+#include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
+#include "gpuinit/Runtime/RegMap.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace gpuinit::initseq {
+#define GEN_PASS_DEF_INITSEQREDUCE
+#include "initseq/InitSeqPasses.h.inc"
+} // namespace gpuinit::initseq
+
+using namespace mlir;
+using namespace gpuinit::initseq;
+namespace rt = gpuinit::runtime;
+
+namespace {
+
+/// One register as the reduction sees it: a location and an access width.
+struct RegKey {
+  RegAttr location;
+  unsigned bits;
+  bool operator==(const RegKey &o) const {
+    return location == o.location && bits == o.bits;
+  }
+};
+
+AccessInfo toInfo(const RegKey &k) {
+  AccessInfo info;
+  info.location = k.location;
+  info.bits = k.bits;
+  info.span = k.bits / 8;
+  return info;
+}
+
+} // namespace
+
+namespace llvm {
+template <> struct DenseMapInfo<RegKey> {
+  static RegKey getEmptyKey() {
+    return {DenseMapInfo<RegAttr>::getEmptyKey(), 0};
+  }
+  static RegKey getTombstoneKey() {
+    return {DenseMapInfo<RegAttr>::getTombstoneKey(), 0};
+  }
+  static unsigned getHashValue(const RegKey &k) {
+    return hash_combine(k.location, k.bits);
+  }
+  static bool isEqual(const RegKey &a, const RegKey &b) { return a == b; }
+};
+} // namespace llvm
+
+namespace {
+
+/// What the reduction knows at a point of a block.
+struct State {
+  /// Plain registers whose current value is known.
+  llvm::DenseMap<RegKey, uint64_t> known;
+  /// The last write to each plain register since the last observation point:
+  /// deleting it is invisible if the register is overwritten before anything
+  /// can observe it.
+  llvm::DenseMap<RegKey, WriteOp> pending;
+};
+
+class Reducer {
+public:
+  Reducer(const rt::RegMap &map) : map(map) {}
+
+  uint64_t duplicateWrites = 0, deadWrites = 0, rmwToWrite = 0,
+           rmwRemoved = 0;
+
+  void reduceBlock(Block &block, State &state);
+
+private:
+  const rt::RegMap &map;
+
+  uint32_t props(const AccessInfo &a) const {
+    RegAttr l = a.location;
+    return map.lookup(static_cast<rt::Space>(l.getSpace()), l.getBar(),
+                      l.getOffset(), a.span, l.getIndex());
+  }
+
+  /// Forgets known values and pending writes of registers overlapping `a`.
+  static void clobber(State &s, const AccessInfo &a, bool keepExact = false,
+                      RegKey exact = {}) {
+    SmallVector<RegKey> drop;
+    for (auto &kv : s.known)
+      if (mayOverlap(toInfo(kv.first), a) && !(keepExact && kv.first == exact))
+        drop.push_back(kv.first);
+    for (RegKey k : drop)
+      s.known.erase(k);
+    drop.clear();
+    for (auto &kv : s.pending)
+      if (mayOverlap(toInfo(kv.first), a) && !(keepExact && kv.first == exact))
+        drop.push_back(kv.first);
+    for (RegKey k : drop)
+      s.pending.erase(k);
+  }
+
+  /// Drops pending writes whose value `a` observes.
+  static void observe(State &s, const AccessInfo &a) {
+    SmallVector<RegKey> drop;
+    for (auto &kv : s.pending)
+      if (mayOverlap(toInfo(kv.first), a))
+        drop.push_back(kv.first);
+    for (RegKey k : drop)
+      s.pending.erase(k);
+  }
+
+  /// A plain write of `value` to `key` by `op` (null for part of a block
+  /// write). Returns true if the write itself is redundant.
+  bool plainWrite(State &s, RegKey key, uint64_t value, WriteOp op) {
+    auto it = s.known.find(key);
+    if (it != s.known.end() && it->second == value)
+      return true;
+    AccessInfo info = toInfo(key);
+    clobber(s, info, /*keepExact=*/true, key);
+    auto pend = s.pending.find(key);
+    if (pend != s.pending.end()) {
+      pend->second.erase();
+      ++deadWrites;
+      s.pending.erase(pend);
+    }
+    s.known[key] = value;
+    if (op)
+      s.pending[key] = op;
+    return false;
+  }
+
+  void reduceWrite(WriteOp op, State &s);
+  void reduceRmw(RmwOp op, State &s);
+  void reduceBlockWrite(BlockWriteOp op, State &s);
+};
+
+void Reducer::reduceWrite(WriteOp op, State &s) {
+  AccessInfo info = *getAccessInfo(op);
+  RegKey key{op.getLocation(), info.bits};
+  if (!(props(info) & rt::kPlain)) {
+    // A side-effecting write is an observation point for every register.
+    clobber(s, info);
+    s.pending.clear();
+    return;
+  }
+  if (plainWrite(s, key, uint64_t(op.getValue()), op)) {
+    op.erase();
+    ++duplicateWrites;
+  }
+}
+
+void Reducer::reduceRmw(RmwOp op, State &s) {
+  AccessInfo info = *getAccessInfo(op);
+  RegKey key{op.getLocation(), info.bits};
+  uint32_t p = props(info);
+  uint64_t andMask = uint64_t(op.getAndMask()) & widthMask(info.bits);
+  uint64_t orMask = uint64_t(op.getOrMask());
+  if (p & rt::kPlain) {
+    auto it = s.known.find(key);
+    if (it != s.known.end()) {
+      uint64_t next = (it->second & andMask) | orMask;
+      if (next == it->second) {
+        op.erase();
+        ++rmwRemoved;
+        return;
+      }
+      OpBuilder b(op);
+      auto w = WriteOp::create(b, op.getLoc(), op.getLocation(), op.getWidth(),
+                               int64_t(next), op.getSrcOffsetAttr(),
+                               op.getScriptAttr(), op.getTsAttr());
+      op.erase();
+      ++rmwToWrite;
+      plainWrite(s, key, next, w);
+      return;
+    }
+  }
+  if ((p & rt::kReadPure) && andMask == 0) {
+    // The read cannot be seen and its value does not matter.
+    OpBuilder b(op);
+    auto w = WriteOp::create(b, op.getLoc(), op.getLocation(), op.getWidth(),
+                             int64_t(orMask), op.getSrcOffsetAttr(),
+                             op.getScriptAttr(), op.getTsAttr());
+    op.erase();
+    ++rmwToWrite;
+    reduceWrite(w, s);
+    return;
+  }
+  // The read observes the register; the write changes it.
+  if (p & rt::kPlain) {
+    observe(s, info);
+    clobber(s, info);
+    // The result is unknown but later writes may still overwrite it.
+    return;
+  }
+  clobber(s, info);
+  s.pending.clear();
+}
+
+void Reducer::reduceBlockWrite(BlockWriteOp op, State &s) {
+  AccessInfo info = *getAccessInfo(op);
+  if (!(props(info) & rt::kPlain)) {
+    clobber(s, info);
+    s.pending.clear();
+    return;
+  }
+  uint64_t stride = uint64_t(op.getStride());
+  for (auto [i, v] : llvm::enumerate(op.getValues())) {
+    RegKey key{op.getLocation().withOffset(op.getLocation().getOffset() +
+                                           i * stride),
+               info.bits};
+    plainWrite(s, key, uint64_t(v), nullptr);
+  }
+}
+
+void Reducer::reduceBlock(Block &block, State &s) {
+  for (Operation &opRef : llvm::make_early_inc_range(block)) {
+    Operation *op = &opRef;
+    if (auto w = dyn_cast<WriteOp>(op)) {
+      reduceWrite(w, s);
+    } else if (auto r = dyn_cast<RmwOp>(op)) {
+      reduceRmw(r, s);
+    } else if (auto bw = dyn_cast<BlockWriteOp>(op)) {
+      reduceBlockWrite(bw, s);
+    } else if (isa<ReadOp, PollOp>(op)) {
+      AccessInfo info = *getAccessInfo(op);
+      observe(s, info);
+      if (!(props(info) & rt::kReadPure))
+        clobber(s, info);
+      // Time passes while polling, and a side-effecting read is seen.
+      if (isa<PollOp>(op) || !(props(info) & rt::kReadPure))
+        s.pending.clear();
+    } else if (isa<DelayOp>(op)) {
+      // Hardware may act on register values while time passes.
+      s.pending.clear();
+    } else if (auto cond = dyn_cast<ConditionOp>(op)) {
+      s.pending.clear();
+      State inner;
+      inner.known = s.known;
+      reduceBlock(cond.getBody().front(), inner);
+      // After the region, a register written inside may hold either value.
+      bool opaque = false;
+      cond.getBody().walk([&](Operation *nested) {
+        if (isa<OpaqueOp>(nested))
+          opaque = true;
+        else if (isa<WriteOp, RmwOp, BlockWriteOp>(nested))
+          clobber(s, *getAccessInfo(nested));
+        else if (isa<ReadOp, PollOp>(nested)) {
+          AccessInfo info = *getAccessInfo(nested);
+          if (!(props(info) & rt::kReadPure))
+            clobber(s, info);
+        }
+      });
+      if (opaque)
+        s.known.clear();
+    } else if (isa<OpaqueOp>(op)) {
+      // Anything may have happened to any register.
+      s.known.clear();
+      s.pending.clear();
+    }
+  }
+}
+
+struct ReducePass
+    : gpuinit::initseq::impl::InitSeqReduceBase<ReducePass> {
+  using InitSeqReduceBase::InitSeqReduceBase;
+
+  LogicalResult initialize(MLIRContext *ctx) override {
+    absl::StatusOr<rt::RegMap> loaded = rt::RegMap::load(regmapPath);
+    if (!loaded.ok())
+      return emitError(UnknownLoc::get(ctx))
+             << "initseq-reduce: " << std::string(loaded.status().message());
+    map = std::move(*loaded);
+    return success();
+  }
+
+  void runOnOperation() override {
+    Reducer reducer(map);
+    State state;
+    reducer.reduceBlock(getOperation().getBodyBlock(), state);
+    numDuplicateWrites += reducer.duplicateWrites;
+    numDeadWrites += reducer.deadWrites;
+    numRmwToWrite += reducer.rmwToWrite;
+    numRmwRemoved += reducer.rmwRemoved;
+  }
+
+  rt::RegMap map;
+};
+
+} // namespace
