@@ -8,6 +8,7 @@
 #include "gpuinit/Dialect/InitSeq/IR/InitSeq.h"
 #include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
 #include "gpuinit/Pipelines/Pipelines.h"
+#include "gpuinit/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -23,5 +24,8 @@ void gpuinit::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void gpuinit::registerAllPasses() {
   initseq::registerInitSeqPasses();
+#ifdef GPUINIT_HAVE_INITSEQ_TO_LLVM
+  registerConversionPasses();
+#endif
   registerPipelines();
 }

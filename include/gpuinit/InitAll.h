@@ -17,9 +17,6 @@ void registerAllDialects(mlir::DialectRegistry &registry);
 /// Registers gpuinit's passes and pipelines.
 void registerAllPasses();
 
-/// Registers gpuinit's importers and exporters as translations.
-void registerAllTranslations();
-
 } // namespace gpuinit
 
 #endif // GPUINIT_INITALL_H
