@@ -312,14 +312,22 @@ static void printHexArray(OpAsmPrinter &p, Operation *,
 
 static ParseResult parseHexList(OpAsmParser &p, DenseI64ArrayAttr &attr) {
   SmallVector<int64_t> values;
-  if (p.parseCommaSeparatedList(OpAsmParser::Delimiter::None, [&] {
-        uint64_t v;
-        if (parseUnsigned(p, v, "operand"))
-          return failure();
-        values.push_back(int64_t(v));
-        return success();
-      }))
-    return failure();
+  APInt first;
+  OptionalParseResult r = p.parseOptionalInteger(first);
+  if (r.has_value()) {
+    if (failed(*r))
+      return failure();
+    if (first.isNegative() || first.getActiveBits() > 64)
+      return p.emitError(p.getCurrentLocation(),
+                         "operand must be a non-negative 64-bit integer");
+    values.push_back(int64_t(first.getZExtValue()));
+    while (succeeded(p.parseOptionalComma())) {
+      uint64_t v;
+      if (parseUnsigned(p, v, "operand"))
+        return failure();
+      values.push_back(int64_t(v));
+    }
+  }
   attr = p.getBuilder().getDenseI64ArrayAttr(values);
   return success();
 }

@@ -163,7 +163,7 @@ LogicalResult SequenceOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConditionOp::verify() {
-  if (getIndex() < 0)
+  if (int64_t(getIndex()) < 0)
     return emitOpError("condition index must not be negative");
   return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
                           getTsAttr());
@@ -222,7 +222,7 @@ LogicalResult BlockWriteOp::verify() {
     return emitOpError("has no values");
   if (getLocation().getSpace() == AddressSpace::idxio)
     return emitOpError("block writes are not defined for indexed I/O");
-  if (getStride() < 0)
+  if (int64_t(getStride()) < 0)
     return emitOpError("stride must not be negative");
   uint64_t limit = addressSpaceLimit(getLocation().getSpace());
   if (uint64_t(getStride()) >= limit)
@@ -272,9 +272,9 @@ LogicalResult PollOp::verify() {
     return emitOpError("expected value ")
            << hexStr(uint64_t(getExpected())) << " has bits outside mask "
            << hexStr(uint64_t(getMask()));
-  if (getTimeoutNs() <= 0)
+  if (int64_t(getTimeoutNs()) <= 0)
     return emitOpError("timeout must be positive");
-  if (getTookNs() && *getTookNs() < 0)
+  if (getTookNs() && int64_t(*getTookNs()) < 0)
     return emitOpError("observed duration must not be negative");
   return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
                           getTsAttr());
@@ -285,7 +285,7 @@ LogicalResult PollOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult DelayOp::verify() {
-  if (getNs() < 0)
+  if (int64_t(getNs()) < 0)
     return emitOpError("delay must not be negative");
   return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
                           getTsAttr());
@@ -312,7 +312,7 @@ struct MergeAdjacentDelays : OpRewritePattern<DelayOp> {
     auto next = dyn_cast_or_null<DelayOp>(op->getNextNode());
     if (!next)
       return failure();
-    int64_t a = op.getNs(), b = next.getNs();
+    int64_t a = int64_t(op.getNs()), b = int64_t(next.getNs());
     if (a > INT64_MAX - b)
       return failure();
     rewriter.modifyOpInPlace(op, [&] { op.setNs(a + b); });

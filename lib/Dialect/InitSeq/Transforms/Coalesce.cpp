@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
 
+#include "gpuinit/Support/PassStatistics.h"
 #include "mlir/IR/Builders.h"
 
 namespace gpuinit::initseq {
@@ -46,8 +47,8 @@ struct CoalescePass
           first.getScriptAttr(), first.getTsAttr());
       for (WriteOp w : run)
         w.erase();
-      ++numBlocks;
-      numWrites += values.size();
+      ++blocks;
+      merged += values.size();
     }
     run.clear();
   }
@@ -72,7 +73,18 @@ struct CoalescePass
     flush(run);
   }
 
-  void runOnOperation() override { runOnBlock(getOperation().getBodyBlock()); }
+  void runOnOperation() override {
+    blocks = merged = 0;
+    runOnBlock(getOperation().getBodyBlock());
+    numBlocks += blocks;
+    numWrites += merged;
+    gpuinit::recordStatistic(getName(), "block-writes", "Block writes formed",
+                             blocks);
+    gpuinit::recordStatistic(getName(), "writes-merged",
+                             "Writes merged into block writes", merged);
+  }
+
+  uint64_t blocks = 0, merged = 0;
 };
 
 } // namespace

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
 
+#include "gpuinit/Support/PassStatistics.h"
 #include "mlir/IR/Builders.h"
 
 namespace gpuinit::initseq {
@@ -49,8 +50,8 @@ struct DetectDelaysPass
         int64_t gap = *ts - *prevEnd;
         DelayOp::create(b, op.getLoc(), gap, /*src_offset=*/nullptr,
                         /*script=*/nullptr, b.getI64IntegerAttr(*prevEnd));
-        ++numDelays;
-        totalNs += gap;
+        ++delays;
+        delayNs += uint64_t(gap);
       }
       int64_t end = *ts;
       if (auto poll = dyn_cast<PollOp>(op))
@@ -67,8 +68,17 @@ struct DetectDelaysPass
                                "negative");
       return signalPassFailure();
     }
+    delays = delayNs = 0;
     runOnBlock(getOperation().getBodyBlock());
+    numDelays += delays;
+    totalNs += delayNs;
+    gpuinit::recordStatistic(getName(), "delays-inserted", "Delays inserted",
+                             delays);
+    gpuinit::recordStatistic(getName(), "delay-ns",
+                             "Total nanoseconds of inserted delays", delayNs);
   }
+
+  uint64_t delays = 0, delayNs = 0;
 };
 
 } // namespace

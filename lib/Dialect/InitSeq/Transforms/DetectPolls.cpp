@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
 
+#include "gpuinit/Support/PassStatistics.h"
 #include "mlir/IR/Builders.h"
 
 namespace gpuinit::initseq {
@@ -54,8 +55,8 @@ struct DetectPollsPass
                    first.getTsAttr());
     for (ReadOp r : reads)
       r.erase();
-    ++numPolls;
-    numReads += reads.size();
+    ++polls;
+    readsFolded += reads.size();
   }
 
   void runOnBlock(Block &block) {
@@ -105,8 +106,17 @@ struct DetectPollsPass
           "0 < min-timeout <= max-timeout");
       return signalPassFailure();
     }
+    polls = readsFolded = 0;
     runOnBlock(getOperation().getBodyBlock());
+    numPolls += polls;
+    numReads += readsFolded;
+    gpuinit::recordStatistic(getName(), "polls-detected", "Polls detected",
+                             polls);
+    gpuinit::recordStatistic(getName(), "reads-folded",
+                             "Reads folded into polls", readsFolded);
   }
+
+  uint64_t polls = 0, readsFolded = 0;
 };
 
 } // namespace

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
 
+#include "gpuinit/Support/PassStatistics.h"
 #include "mlir/IR/Builders.h"
 
 namespace gpuinit::initseq {
@@ -35,6 +36,8 @@ struct ExpandPass : gpuinit::initseq::impl::InitSeqExpandBase<ExpandPass> {
       op.erase();
       ++numExpanded;
     }
+    gpuinit::recordStatistic(getName(), "block-writes-expanded",
+                             "Block writes expanded", blocks.size());
   }
 };
 

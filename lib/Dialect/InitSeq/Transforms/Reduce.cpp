@@ -9,6 +9,7 @@
 #include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
 #include "gpuinit/Runtime/RegMap.h"
 
+#include "gpuinit/Support/PassStatistics.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
@@ -287,6 +288,17 @@ struct ReducePass
     numDeadWrites += reducer.deadWrites;
     numRmwToWrite += reducer.rmwToWrite;
     numRmwRemoved += reducer.rmwRemoved;
+    gpuinit::recordStatistic(getName(), "duplicate-writes",
+                             "Duplicate writes removed",
+                             reducer.duplicateWrites);
+    gpuinit::recordStatistic(getName(), "dead-writes",
+                             "Overwritten writes removed", reducer.deadWrites);
+    gpuinit::recordStatistic(getName(), "rmw-to-write",
+                             "Read-modify-writes turned into writes",
+                             reducer.rmwToWrite);
+    gpuinit::recordStatistic(getName(), "rmw-removed",
+                             "Read-modify-writes that change nothing removed",
+                             reducer.rmwRemoved);
   }
 
   rt::RegMap map;
