@@ -25,6 +25,7 @@ config.substitutions.append(("%mlir-translate", os.path.join(config.llvm_tools_d
 config.substitutions.append(("%python", shutil.which("python3") or "python3"))
 config.substitutions.append(("%corpus", config.corpus_dir))
 config.substitutions.append(("%srcroot", config.gpuinit_src_root))
+config.substitutions.append(("%objroot", config.gpuinit_obj_root))
 
 # Features.
 if os.path.isdir(config.corpus_dir):

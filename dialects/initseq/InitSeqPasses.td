@@ -18,9 +18,14 @@ def InitSeqReduce : Pass<"initseq-reduce", "::gpuinit::initseq::SequenceOp"> {
     never removes an overwritten value across a delay, poll, condition,
     opaque op or side-effecting access, and never changes a poll.
   }];
-  let options = [Option<"regmapPath", "regmap", "std::string", "\"\"",
-                        "JSON register map; empty means every register has side effects">];
+  let options = [
+    Option<"regmapPath", "regmap", "std::string", "\"\"",
+           "JSON register map; empty means every register has side effects">,
+    Option<"dropPureReads", "drop-pure-reads", "bool", "false",
+           "Remove reads of registers the map declares read-pure (plain or "
+           "read-pure). Off by default: a read also flushes posted writes.">];
   let statistics = [
+    Statistic<"numReadsRemoved", "reads-removed", "Reads of read-pure registers removed">,
     Statistic<"numDuplicateWrites", "duplicate-writes", "Duplicate writes removed">,
     Statistic<"numDeadWrites", "dead-writes", "Overwritten writes removed">,
     Statistic<"numRmwToWrite", "rmw-to-write", "Read-modify-writes turned into writes">,

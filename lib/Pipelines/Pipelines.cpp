@@ -20,6 +20,7 @@ void gpuinit::buildInitSeqOptimizePipeline(
   seq.addPass(initseq::createInitSeqDetectDelays(delays));
   initseq::InitSeqReduceOptions reduce;
   reduce.regmapPath = options.regmap;
+  reduce.dropPureReads = options.dropPureReads;
   seq.addPass(initseq::createInitSeqReduce(reduce));
   seq.addPass(createCanonicalizerPass());
   if (options.coalesce)

@@ -17,6 +17,10 @@ struct InitSeqOptimizeOptions
   Option<std::string> regmap{*this, "regmap",
                              llvm::cl::desc("JSON register map for initseq-reduce"),
                              llvm::cl::init("")};
+  Option<bool> dropPureReads{
+      *this, "drop-pure-reads",
+      llvm::cl::desc("Remove reads of read-pure registers (see initseq-reduce)"),
+      llvm::cl::init(false)};
   Option<int64_t> delayThreshold{
       *this, "delay-threshold",
       llvm::cl::desc("Smallest timestamp gap (ns) that becomes a delay"),

@@ -170,3 +170,19 @@ initseq.sequence @block {
   initseq.delay 1 ms
   initseq.write mmio[bar0 + 0x1004] : i32 = 0x2
 }
+
+// -----
+
+// Reads of read-pure registers go only when asked for (a read also flushes
+// posted writes, which a driver may rely on).
+// RUN: gpuinit-opt %s --pass-pipeline='builtin.module(initseq.sequence(initseq-reduce{regmap=%S/Inputs/regmap.json drop-pure-reads=true}))' -split-input-file | FileCheck %s --check-prefix=DROP
+// CHECK-LABEL: initseq.sequence @pure_reads
+// CHECK-COUNT-3: initseq.read
+// DROP-LABEL: initseq.sequence @pure_reads
+// DROP-NEXT:    initseq.read mmio[bar0 + 0x002004] : i32
+// DROP-NEXT:  }
+initseq.sequence @pure_reads {
+  initseq.read mmio[bar0 + 0x1000] : i32 -> 0x5
+  initseq.read mmio[bar0 + 0x3000] : i32
+  initseq.read mmio[bar0 + 0x2004] : i32
+}

@@ -73,15 +73,17 @@ struct State {
 
 class Reducer {
 public:
-  Reducer(const rt::RegMap &map) : map(map) {}
+  Reducer(const rt::RegMap &map, bool dropPureReads)
+      : map(map), dropPureReads(dropPureReads) {}
 
-  uint64_t duplicateWrites = 0, deadWrites = 0, rmwToWrite = 0,
+  uint64_t readsRemoved = 0, duplicateWrites = 0, deadWrites = 0, rmwToWrite = 0,
            rmwRemoved = 0;
 
   void reduceBlock(Block &block, State &state);
 
 private:
   const rt::RegMap &map;
+  bool dropPureReads;
 
   uint32_t props(const AccessInfo &a) const {
     RegAttr l = a.location;
@@ -230,6 +232,11 @@ void Reducer::reduceBlock(Block &block, State &s) {
       reduceBlockWrite(bw, s);
     } else if (isa<ReadOp, PollOp>(op)) {
       AccessInfo info = *getAccessInfo(op);
+      if (dropPureReads && isa<ReadOp>(op) && (props(info) & rt::kReadPure)) {
+        op->erase();
+        ++readsRemoved;
+        continue;
+      }
       observe(s, info);
       if (!(props(info) & rt::kReadPure))
         clobber(s, info);
@@ -281,13 +288,17 @@ struct ReducePass
   }
 
   void runOnOperation() override {
-    Reducer reducer(map);
+    Reducer reducer(map, dropPureReads);
     State state;
     reducer.reduceBlock(getOperation().getBodyBlock(), state);
+    numReadsRemoved += reducer.readsRemoved;
     numDuplicateWrites += reducer.duplicateWrites;
     numDeadWrites += reducer.deadWrites;
     numRmwToWrite += reducer.rmwToWrite;
     numRmwRemoved += reducer.rmwRemoved;
+    gpuinit::recordStatistic(getName(), "reads-removed",
+                             "Reads of read-pure registers removed",
+                             reducer.readsRemoved);
     gpuinit::recordStatistic(getName(), "duplicate-writes",
                              "Duplicate writes removed",
                              reducer.duplicateWrites);
