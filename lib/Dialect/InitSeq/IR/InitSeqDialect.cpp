@@ -117,6 +117,17 @@ std::string gpuinit::initseq::formatDuration(int64_t ns) {
   return std::to_string(ns) + " ns";
 }
 
+/// Streams `v` as 0x-prefixed lowercase hex, zero-padded to `digits`
+/// (printing is on the hot path of large traces: no temporaries).
+struct Hex {
+  uint64_t value;
+  unsigned digits;
+};
+static llvm::raw_ostream &operator<<(llvm::raw_ostream &os, Hex h) {
+  return os << "0x"
+            << llvm::format_hex_no_prefix(h.value, h.digits, /*Upper=*/false);
+}
+
 static std::string hex(uint64_t v, unsigned digits = 0) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -199,18 +210,18 @@ static void printLocationBody(AsmPrinter &p, RegAttr loc) {
   llvm::raw_ostream &os = p.getStream();
   switch (loc.getSpace()) {
   case AddressSpace::cfg:
-    os << "cfg[" << hex(loc.getOffset(), 3) << "]";
+    os << "cfg[" << Hex{loc.getOffset(), 3} << "]";
     return;
   case AddressSpace::mmio:
-    os << "mmio[bar" << loc.getBar() << " + " << hex(loc.getOffset(), 6)
+    os << "mmio[bar" << loc.getBar() << " + " << Hex{loc.getOffset(), 6}
        << "]";
     return;
   case AddressSpace::io:
-    os << "io[" << hex(loc.getOffset()) << "]";
+    os << "io[" << Hex{loc.getOffset(), 0} << "]";
     return;
   case AddressSpace::idxio:
-    os << "idxio[" << hex(loc.getOffset()) << ":" << hex(loc.getDataPort())
-       << "][" << hex(loc.getIndex(), 2) << "]";
+    os << "idxio[" << Hex{loc.getOffset(), 0} << ":" << Hex{loc.getDataPort(), 0}
+       << "][" << Hex{loc.getIndex(), 2} << "]";
     return;
   }
 }
@@ -285,7 +296,7 @@ static ParseResult parseHex(OpAsmParser &p, IntegerAttr &attr) {
 }
 
 static void printHex(OpAsmPrinter &p, Operation *, IntegerAttr attr) {
-  p << hex(attr.getValue().getZExtValue());
+  p.getStream() << Hex{attr.getValue().getZExtValue(), 0};
 }
 
 static ParseResult parseHexArray(OpAsmParser &p, DenseI64ArrayAttr &attr) {
@@ -306,7 +317,7 @@ static void printHexArray(OpAsmPrinter &p, Operation *,
                           DenseI64ArrayAttr attr) {
   p << "[";
   llvm::interleaveComma(attr.asArrayRef(), p,
-                        [&](int64_t v) { p << hex(uint64_t(v)); });
+                        [&](int64_t v) { p.getStream() << Hex{uint64_t(v), 0}; });
   p << "]";
 }
 
@@ -334,7 +345,7 @@ static ParseResult parseHexList(OpAsmParser &p, DenseI64ArrayAttr &attr) {
 
 static void printHexList(OpAsmPrinter &p, Operation *, DenseI64ArrayAttr attr) {
   llvm::interleaveComma(attr.asArrayRef(), p,
-                        [&](int64_t v) { p << hex(uint64_t(v)); });
+                        [&](int64_t v) { p.getStream() << Hex{uint64_t(v), 0}; });
 }
 
 static ParseResult parseDurationValue(OpAsmParser &p, int64_t &ns) {
@@ -410,7 +421,7 @@ static ParseResult parseProvenance(OpAsmParser &p, IntegerAttr &offset,
 static void printProvenance(OpAsmPrinter &p, Operation *, IntegerAttr offset,
                             IntegerAttr script, IntegerAttr ts) {
   if (offset)
-    p << " at " << hex(offset.getValue().getZExtValue());
+    p.getStream() << " at " << Hex{offset.getValue().getZExtValue(), 0};
   if (script)
     p << " script " << script.getInt();
   if (ts)
