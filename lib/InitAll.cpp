@@ -24,8 +24,6 @@ void gpuinit::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void gpuinit::registerAllPasses() {
   initseq::registerInitSeqPasses();
-#ifdef GPUINIT_HAVE_INITSEQ_TO_LLVM
   registerConversionPasses();
-#endif
   registerPipelines();
 }

@@ -58,7 +58,7 @@ def InitSeq_RegAttr : AttrDef<InitSeq_Dialect, "Reg"> {
     cfg[0x004]                  // PCI configuration space, offset 0..4095
     mmio[bar0 + 0x001540]       // MMIO BAR 0..5, byte offset in the BAR
     io[0x3da]                   // x86 I/O port 0..0xffff
-    idxio[0x3d4:0x3d5 @ 0x11]   // indexed I/O: index port, data port, index
+    idxio[0x3d4:0x3d5][0x11]    // indexed I/O: index port:data port, then index
     ```
 
     For indexed I/O, `offset` is the index port.
