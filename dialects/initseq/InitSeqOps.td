@@ -99,6 +99,9 @@ defvar ProvenanceArgs = (ins OptionalAttr<I64Attr>:$src_offset,
                              OptionalAttr<I64Attr>:$script,
                              OptionalAttr<I64Attr>:$ts);
 
+// The access ops have hand-written parsers and printers (InitSeqSyntax.cpp):
+// they are the bulk of million-access traces, and the generated printer's
+// `attr-dict` would materialize a dictionary of every property per op.
 class InitSeq_AccessOp<string mnemonic, list<Trait> traits = []>
     : InitSeq_Op<mnemonic, !listconcat(traits,
                  [ParentOneOf<["SequenceOp", "ConditionOp"]>])> {
@@ -117,10 +120,7 @@ def InitSeq_WriteOp : InitSeq_AccessOp<"write"> {
   let arguments = !con((ins InitSeq_RegAttr:$location,
                             TypeAttrOf<AnySignlessInteger>:$width,
                             I64Attr:$value), ProvenanceArgs);
-  let assemblyFormat = [{
-    custom<Location>($location) `:` $width `=` custom<Hex>($value)
-    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
 }
 
 def InitSeq_RmwOp : InitSeq_AccessOp<"rmw"> {
@@ -138,11 +138,7 @@ def InitSeq_RmwOp : InitSeq_AccessOp<"rmw"> {
                             TypeAttrOf<AnySignlessInteger>:$width,
                             I64Attr:$and_mask, I64Attr:$or_mask),
                        ProvenanceArgs);
-  let assemblyFormat = [{
-    custom<Location>($location) `:` $width `and` custom<Hex>($and_mask)
-    `or` custom<Hex>($or_mask)
-    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasFolder = 1;
 }
 
@@ -160,10 +156,7 @@ def InitSeq_ReadOp : InitSeq_AccessOp<"read"> {
                             TypeAttrOf<AnySignlessInteger>:$width,
                             OptionalAttr<I64Attr>:$observed),
                        ProvenanceArgs);
-  let assemblyFormat = [{
-    custom<Location>($location) `:` $width `` custom<Observed>($observed)
-    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
 }
 
 def InitSeq_BlockWriteOp : InitSeq_AccessOp<"block_write"> {
@@ -179,11 +172,7 @@ def InitSeq_BlockWriteOp : InitSeq_AccessOp<"block_write"> {
                             TypeAttrOf<AnySignlessInteger>:$width,
                             I64Attr:$stride, DenseI64ArrayAttr:$values),
                        ProvenanceArgs);
-  let assemblyFormat = [{
-    custom<Location>($location) `:` $width `stride` custom<Hex>($stride)
-    `=` custom<HexArray>($values)
-    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasCanonicalizer = 1;
 }
 
@@ -204,12 +193,7 @@ def InitSeq_PollOp : InitSeq_AccessOp<"poll"> {
                             I64Attr:$expected, I64Attr:$timeout_ns,
                             OptionalAttr<I64Attr>:$took_ns),
                        ProvenanceArgs);
-  let assemblyFormat = [{
-    custom<Location>($location) `:` $width `mask` custom<Hex>($mask)
-    custom<Cmp>($compare) custom<Hex>($expected) `timeout` custom<Duration>($timeout_ns)
-    `` custom<Took>($took_ns)
-    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
 }
 
 def InitSeq_DelayOp : InitSeq_Op<"delay", [
@@ -224,10 +208,7 @@ def InitSeq_DelayOp : InitSeq_Op<"delay", [
     ```
   }];
   let arguments = !con((ins I64Attr:$ns), ProvenanceArgs);
-  let assemblyFormat = [{
-    custom<Duration>($ns) `` custom<Provenance>($src_offset, $script, $ts)
-    attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
 }
@@ -247,10 +228,7 @@ def InitSeq_OpaqueOp : InitSeq_Op<"opaque", [
   }];
   let arguments = !con((ins StrAttr:$kind, DenseI64ArrayAttr:$operands,
                             OptionalAttr<StrAttr>:$bytes), ProvenanceArgs);
-  let assemblyFormat = [{
-    $kind `(` custom<HexList>($operands) `)` (`bytes` $bytes^)?
-    `` custom<Provenance>($src_offset, $script, $ts) attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
 }
 
@@ -263,9 +241,7 @@ def InitSeq_NoteOp : InitSeq_Op<"note", [
     ```
   }];
   let arguments = !con((ins StrAttr:$text), ProvenanceArgs);
-  let assemblyFormat = [{
-    $text `` custom<Provenance>($src_offset, $script, $ts) attr-dict
-  }];
+  let hasCustomAssemblyFormat = 1;
 }
 
 #endif // GPUINIT_INITSEQ_OPS_TD

@@ -237,3 +237,17 @@ initseq.sequence @cond_kind {
 // expected-error @below {{offset 0x10000000000 out of range for mmio space (limit 0x10000000000)}}
 initseq.sequence @attr_offset attributes {bad = #initseq.reg<mmio[bar0 + 0x10000000000]>} {
 }
+
+// -----
+
+initseq.sequence @inherent_in_dict {
+  // expected-error @below {{'ts' is part of the op's syntax, not of its attribute dictionary}}
+  initseq.write mmio[bar0 + 0x0] : i32 = 0x1 {ts = 5 : i64}
+}
+
+// -----
+
+initseq.sequence @width_type {
+  // expected-error @below {{expected a signless integer width (i8, i16, i32 or i64), got 'f32'}}
+  initseq.write mmio[bar0 + 0x0] : f32 = 0x1
+}

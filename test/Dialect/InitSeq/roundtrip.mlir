@@ -65,3 +65,12 @@ initseq.sequence @ops {
 // CHECK-SAME: reg = #initseq.reg<mmio[bar2 + 0x000010]>
 initseq.sequence @attr attributes {reg = #initseq.reg<mmio[bar2 + 0x10]>} {
 }
+
+// Discardable attributes survive the custom syntax.
+// CHECK-LABEL: initseq.sequence @discardable
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x000000] : i32 = 0x1 ts 3 {my.tag = "x"}
+// CHECK-NEXT:    initseq.delay 1 us {my.tag = 1 : i32}
+initseq.sequence @discardable {
+  initseq.write mmio[bar0 + 0x0] : i32 = 0x1 ts 3 {my.tag = "x"}
+  initseq.delay 1000 ns {my.tag = 1 : i32}
+}

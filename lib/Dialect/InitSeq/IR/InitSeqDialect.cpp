@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Dialect/InitSeq/IR/InitSeq.h"
 
+#include "mlir/Bytecode/BytecodeImplementation.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -20,7 +21,94 @@ using namespace gpuinit::initseq;
 #define GET_ATTRDEF_CLASSES
 #include "initseq/InitSeqAttrs.cpp.inc"
 
+namespace {
+/// Compact bytecode for the dialect's attributes (register locations appear
+/// once per access; without this they would be stored as text and reparsed).
+struct InitSeqBytecodeInterface : public BytecodeDialectInterface {
+  /// Tags of the encoded attributes. Never renumber: bytecode files keep them.
+  enum Tag : uint64_t { kReg = 0, kCompare = 1, kOrigin = 2, kCondition = 3 };
+
+  InitSeqBytecodeInterface(Dialect *dialect)
+      : BytecodeDialectInterface(dialect) {}
+
+  Attribute readAttribute(DialectBytecodeReader &reader) const override {
+    uint64_t tag;
+    if (failed(reader.readVarInt(tag)))
+      return {};
+    MLIRContext *ctx = getContext();
+    switch (tag) {
+    case kReg: {
+      uint64_t space, bar, offset, dataPort, index;
+      if (failed(reader.readVarInt(space)) || failed(reader.readVarInt(bar)) ||
+          failed(reader.readVarInt(offset)) ||
+          failed(reader.readVarInt(dataPort)) ||
+          failed(reader.readVarInt(index)))
+        return {};
+      std::optional<AddressSpace> s = symbolizeAddressSpace(space);
+      if (!s || bar > 5 || dataPort > 0xffff || index > 0xff) {
+        reader.emitError() << "invalid initseq register location";
+        return {};
+      }
+      return RegAttr::getChecked([&] { return reader.emitError(); }, ctx, *s,
+                                 uint32_t(bar), offset, uint32_t(dataPort),
+                                 uint32_t(index));
+    }
+    case kCompare:
+    case kOrigin:
+    case kCondition: {
+      uint64_t value;
+      if (failed(reader.readVarInt(value)))
+        return {};
+      if (tag == kCompare)
+        if (auto v = symbolizeCompare(value))
+          return CompareAttr::get(ctx, *v);
+      if (tag == kOrigin)
+        if (auto v = symbolizeOrigin(value))
+          return OriginAttr::get(ctx, *v);
+      if (tag == kCondition)
+        if (auto v = symbolizeConditionKind(value))
+          return ConditionKindAttr::get(ctx, *v);
+      reader.emitError() << "invalid initseq enum value " << value;
+      return {};
+    }
+    }
+    reader.emitError() << "unknown initseq attribute tag " << tag;
+    return {};
+  }
+
+  LogicalResult writeAttribute(Attribute attr,
+                               DialectBytecodeWriter &writer) const override {
+    if (auto reg = dyn_cast<RegAttr>(attr)) {
+      writer.writeVarInt(kReg);
+      writer.writeVarInt(uint64_t(reg.getSpace()));
+      writer.writeVarInt(reg.getBar());
+      writer.writeVarInt(reg.getOffset());
+      writer.writeVarInt(reg.getDataPort());
+      writer.writeVarInt(reg.getIndex());
+      return success();
+    }
+    if (auto cmp = dyn_cast<CompareAttr>(attr)) {
+      writer.writeVarInt(kCompare);
+      writer.writeVarInt(uint64_t(cmp.getValue()));
+      return success();
+    }
+    if (auto origin = dyn_cast<OriginAttr>(attr)) {
+      writer.writeVarInt(kOrigin);
+      writer.writeVarInt(uint64_t(origin.getValue()));
+      return success();
+    }
+    if (auto kind = dyn_cast<ConditionKindAttr>(attr)) {
+      writer.writeVarInt(kCondition);
+      writer.writeVarInt(uint64_t(kind.getValue()));
+      return success();
+    }
+    return failure();
+  }
+};
+} // namespace
+
 void InitSeqDialect::initialize() {
+  addInterfaces<InitSeqBytecodeInterface>();
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "initseq/InitSeqAttrs.cpp.inc"
@@ -470,3 +558,206 @@ static void printCmp(OpAsmPrinter &p, Operation *, CompareAttr cmp) {
 
 #define GET_OP_CLASSES
 #include "initseq/InitSeqOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Hand-written syntax of the access ops
+//===----------------------------------------------------------------------===//
+
+/// Parses `: iN` into a width attribute.
+static ParseResult parseWidth(OpAsmParser &p, TypeAttr &width) {
+  llvm::SMLoc loc = p.getCurrentLocation();
+  Type type;
+  if (p.parseColon() || p.parseType(type))
+    return failure();
+  if (!type.isSignlessInteger())
+    return p.emitError(loc, "expected a signless integer width (i8, i16, "
+                            "i32 or i64), got ")
+           << type;
+  width = TypeAttr::get(type);
+  return success();
+}
+
+/// Parses the provenance and the discardable attribute dictionary that end
+/// every access op, storing the provenance in `props`.
+template <typename OpTy, typename Props>
+static ParseResult parseTail(OpAsmParser &p, OperationState &result,
+                             Props &props) {
+  if (parseProvenance(p, props.src_offset, props.script, props.ts))
+    return failure();
+  llvm::SMLoc loc = p.getCurrentLocation();
+  if (p.parseOptionalAttrDict(result.attributes))
+    return failure();
+  // Inherent attributes have their own syntax; a second spelling in the
+  // dictionary would be ambiguous.
+  for (NamedAttribute attr : result.attributes)
+    if (llvm::is_contained(OpTy::getAttributeNames(), attr.getName()))
+      return p.emitError(loc, "'")
+             << attr.getName().getValue()
+             << "' is part of the op's syntax, not of its attribute "
+                "dictionary";
+  return success();
+}
+
+/// Prints provenance and discardable attributes. Inherent attributes live in
+/// properties, so the op's raw dictionary holds exactly the discardable ones.
+template <typename OpTy>
+static void printTail(OpAsmPrinter &p, OpTy op) {
+  printProvenance(p, op, op.getSrcOffsetAttr(), op.getScriptAttr(),
+                  op.getTsAttr());
+  p.printOptionalAttrDict(op->getRawDictionaryAttrs().getValue());
+}
+
+/// Prints ` <location> : iN`.
+template <typename OpTy>
+static void printHead(OpAsmPrinter &p, OpTy op) {
+  p << ' ';
+  printLocationBody(p, op.getLocation());
+  p << " : " << op.getWidth();
+}
+
+ParseResult WriteOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  if (parseLocation(p, props.location) || parseWidth(p, props.width) ||
+      p.parseEqual() || parseHex(p, props.value))
+    return failure();
+  return parseTail<WriteOp>(p, result, props);
+}
+
+void WriteOp::print(OpAsmPrinter &p) {
+  printHead(p, *this);
+  p << " = ";
+  printHex(p, *this, getValueAttr());
+  printTail(p, *this);
+}
+
+ParseResult RmwOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  if (parseLocation(p, props.location) || parseWidth(p, props.width) ||
+      p.parseKeyword("and") || parseHex(p, props.and_mask) ||
+      p.parseKeyword("or") || parseHex(p, props.or_mask))
+    return failure();
+  return parseTail<RmwOp>(p, result, props);
+}
+
+void RmwOp::print(OpAsmPrinter &p) {
+  printHead(p, *this);
+  p << " and ";
+  printHex(p, *this, getAndMaskAttr());
+  p << " or ";
+  printHex(p, *this, getOrMaskAttr());
+  printTail(p, *this);
+}
+
+ParseResult ReadOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  if (parseLocation(p, props.location) || parseWidth(p, props.width) ||
+      parseObserved(p, props.observed))
+    return failure();
+  return parseTail<ReadOp>(p, result, props);
+}
+
+void ReadOp::print(OpAsmPrinter &p) {
+  printHead(p, *this);
+  printObserved(p, *this, getObservedAttr());
+  printTail(p, *this);
+}
+
+ParseResult BlockWriteOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  if (parseLocation(p, props.location) || parseWidth(p, props.width) ||
+      p.parseKeyword("stride") || parseHex(p, props.stride) ||
+      p.parseEqual() || parseHexArray(p, props.values))
+    return failure();
+  return parseTail<BlockWriteOp>(p, result, props);
+}
+
+void BlockWriteOp::print(OpAsmPrinter &p) {
+  printHead(p, *this);
+  p << " stride ";
+  printHex(p, *this, getStrideAttr());
+  p << " = ";
+  printHexArray(p, *this, getValuesAttr());
+  printTail(p, *this);
+}
+
+ParseResult PollOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  if (parseLocation(p, props.location) || parseWidth(p, props.width) ||
+      p.parseKeyword("mask") || parseHex(p, props.mask) ||
+      parseCmp(p, props.compare) || parseHex(p, props.expected) ||
+      p.parseKeyword("timeout") || parseDuration(p, props.timeout_ns) ||
+      parseTook(p, props.took_ns))
+    return failure();
+  return parseTail<PollOp>(p, result, props);
+}
+
+void PollOp::print(OpAsmPrinter &p) {
+  printHead(p, *this);
+  p << " mask ";
+  printHex(p, *this, getMaskAttr());
+  p << ' ';
+  printCmp(p, *this, getCompareAttr());
+  p << ' ';
+  printHex(p, *this, getExpectedAttr());
+  p << " timeout ";
+  printDuration(p, *this, getTimeoutNsAttr());
+  printTook(p, *this, getTookNsAttr());
+  printTail(p, *this);
+}
+
+ParseResult DelayOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  if (parseDuration(p, props.ns))
+    return failure();
+  return parseTail<DelayOp>(p, result, props);
+}
+
+void DelayOp::print(OpAsmPrinter &p) {
+  p << ' ';
+  printDuration(p, *this, getNsAttr());
+  printTail(p, *this);
+}
+
+ParseResult OpaqueOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  std::string kind;
+  if (p.parseString(&kind) || p.parseLParen() ||
+      parseHexList(p, props.operands) || p.parseRParen())
+    return failure();
+  props.kind = p.getBuilder().getStringAttr(kind);
+  if (succeeded(p.parseOptionalKeyword("bytes"))) {
+    std::string bytes;
+    if (p.parseString(&bytes))
+      return failure();
+    props.bytes = p.getBuilder().getStringAttr(bytes);
+  }
+  return parseTail<OpaqueOp>(p, result, props);
+}
+
+void OpaqueOp::print(OpAsmPrinter &p) {
+  p << ' ';
+  p.printString(getKind());
+  p << '(';
+  printHexList(p, *this, getOperandsAttr());
+  p << ')';
+  if (auto bytes = getBytesAttr()) {
+    p << " bytes ";
+    p.printString(bytes.getValue());
+  }
+  printTail(p, *this);
+}
+
+ParseResult NoteOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  std::string text;
+  if (p.parseString(&text))
+    return failure();
+  props.text = p.getBuilder().getStringAttr(text);
+  return parseTail<NoteOp>(p, result, props);
+}
+
+void NoteOp::print(OpAsmPrinter &p) {
+  p << ' ';
+  p.printString(getText());
+  printTail(p, *this);
+}
