@@ -1,0 +1,64 @@
+//===- gpuinit-run.cpp - the gpuinit execution driver ---------------------===//
+//
+// `gpuinit-run <command> [args]`: one binary for everything that executes
+// gpuinit programs. Each command lives in its own file (Commands.h); this
+// file only dispatches.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace gpuinit::run;
+
+namespace {
+
+/// A subcommand: its name, argument synopsis, one-line summary and entry.
+struct Command {
+  const char *name;
+  const char *synopsis;
+  const char *summary;
+  int (*run)(llvm::ArrayRef<llvm::StringRef> args);
+};
+
+const Command kCommands[] = {
+    {"simulate", "[--regmap=file.json] [--sequence=@name] a.mlir [b.mlir]",
+     "replay initseq sequences against a register model; with two files, "
+     "report the first divergence in device-visible behaviour",
+     runSimulate},
+};
+
+void printUsage(llvm::raw_ostream &os) {
+  os << "usage: gpuinit-run <command> [options] [files]\n\ncommands:\n";
+  for (const Command &c : kCommands)
+    os << "  " << c.name << " " << c.synopsis << "\n      " << c.summary
+       << "\n";
+  os << "\n'gpuinit-run <command> --help' describes a command.\n"
+        "Exit codes: 0 success, 1 the programs differ, 2 bad usage or "
+        "input.\n";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  if (argc < 2) {
+    llvm::errs() << "gpuinit-run: missing command\n";
+    printUsage(llvm::errs());
+    return kExitError;
+  }
+  llvm::StringRef name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    printUsage(llvm::outs());
+    return kExitOk;
+  }
+  llvm::SmallVector<llvm::StringRef> args(argv + 2, argv + argc);
+  for (const Command &c : kCommands)
+    if (name == c.name)
+      return c.run(args);
+  llvm::errs() << "gpuinit-run: unknown command '" << name << "'\n";
+  printUsage(llvm::errs());
+  return kExitError;
+}
