@@ -1,7 +1,8 @@
 //===- gpuinit-translate.cpp - the gpuinit import/export driver -----------===//
 //
 // mlir-translate with gpuinit's importers and exporters registered next to
-// the upstream translations.
+// the upstream translations. Passes are registered too, for translations
+// that run a pipeline in-process (--mmiotrace-to-initseq-json).
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/InitAll.h"
@@ -12,15 +13,8 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
-#ifdef GPUINIT_HAVE_MMIOTrace
-  gpuinit::registerMMIOTraceTranslations();
-#endif
-#ifdef GPUINIT_HAVE_InitSeqJSON
-  gpuinit::registerInitSeqJSONTranslations();
-#endif
-#ifdef GPUINIT_HAVE_InitSeqC
-  gpuinit::registerInitSeqCTranslations();
-#endif
+  gpuinit::registerAllPasses();
+  gpuinit::registerAllTranslations();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "gpuinit translation driver\n"));
 }

@@ -9,18 +9,32 @@
 
 namespace gpuinit {
 
+struct InitSeqJSONExportOptions;
+struct MMIOTraceImportOptions;
+
 /// --import-mmiotrace (lib/Target/MMIOTrace).
 void registerMMIOTraceTranslations();
 /// --import-initseq-json and --export-initseq-json (lib/Target/InitSeqJSON).
 void registerInitSeqJSONTranslations();
 /// --export-initseq-c (lib/Target/InitSeqC).
 void registerInitSeqCTranslations();
+/// --mmiotrace-to-initseq-json: import, pass pipeline and export in one
+/// process (lib/Target/InitSeqChain).
+void registerInitSeqChainTranslations();
+
+/// The --initseq-json-* options as given on the command line (registers
+/// them on first use).
+InitSeqJSONExportOptions initSeqJSONExportOptionsFromCommandLine();
+/// The --mmiotrace-* options as given on the command line (registers them on
+/// first use).
+MMIOTraceImportOptions mmiotraceImportOptionsFromCommandLine();
 
 /// All of the above.
 inline void registerAllTranslations() {
   registerMMIOTraceTranslations();
   registerInitSeqJSONTranslations();
   registerInitSeqCTranslations();
+  registerInitSeqChainTranslations();
 }
 
 } // namespace gpuinit

@@ -82,12 +82,23 @@ struct JSONOptions {
 };
 } // namespace
 
+/// The options, created (and so registered with llvm::cl) on first use.
+static JSONOptions &commandLineOptions() {
+  static JSONOptions options;
+  return options;
+}
+
+gpuinit::InitSeqJSONExportOptions
+gpuinit::initSeqJSONExportOptionsFromCommandLine() {
+  return commandLineOptions().get();
+}
+
 void gpuinit::registerInitSeqJSONTranslations() {
   static bool registered = false;
   if (registered)
     return;
   registered = true;
-  static JSONOptions options;
+  JSONOptions &options = commandLineOptions();
 
   TranslateToMLIRRegistration importJSON(
       "import-initseq-json",
@@ -109,7 +120,7 @@ void gpuinit::registerInitSeqJSONTranslations() {
   TranslateFromMLIRRegistration exportJSON(
       "export-initseq-json",
       "Export an initseq.sequence as init-sequence JSON (1.0 or 1.1)",
-      [](Operation *op, llvm::raw_ostream &os) {
+      [&options](Operation *op, llvm::raw_ostream &os) {
         return exportInitSeqJSON(op, os, options.get());
       },
       [](DialectRegistry &registry) {

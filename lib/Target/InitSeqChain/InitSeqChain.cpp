@@ -1,0 +1,58 @@
+//===- InitSeqChain.cpp - trace -> pipeline -> JSON in one process --------===//
+//
+// `--mmiotrace-to-initseq-json` imports an mmiotrace log, runs a pass
+// pipeline (by default initseq-optimize-pipeline) and exports JSON, all in
+// one process: for large traces, printing and reparsing a million ops as text
+// between tools costs more than all the work itself. It takes the same
+// --mmiotrace-* and --initseq-json-* options as the separate translations.
+//
+//===----------------------------------------------------------------------===//
+#include "gpuinit/Dialect/InitSeq/IR/InitSeq.h"
+#include "gpuinit/Target/InitSeqJSON.h"
+#include "gpuinit/Target/MMIOTrace.h"
+#include "gpuinit/Target/Translations.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+
+void gpuinit::registerInitSeqChainTranslations() {
+  static bool registered = false;
+  if (registered)
+    return;
+  registered = true;
+  static llvm::cl::opt<std::string> pipeline(
+      "initseq-chain-pipeline",
+      llvm::cl::desc("Pass pipeline --mmiotrace-to-initseq-json runs between "
+                     "import and export"),
+      llvm::cl::init("builtin.module(initseq-optimize-pipeline)"));
+
+  static TranslateRegistration chain(
+      "mmiotrace-to-initseq-json",
+      "Import an mmiotrace log, run --initseq-chain-pipeline and export "
+      "init-sequence JSON, in one process",
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         llvm::raw_ostream &os, MLIRContext *context) -> LogicalResult {
+        context->loadDialect<initseq::InitSeqDialect>();
+        OwningOpRef<ModuleOp> module = importMMIOTrace(
+            *sourceMgr, context, mmiotraceImportOptionsFromCommandLine());
+        if (!module)
+          return failure();
+        PassManager pm(context, ModuleOp::getOperationName());
+        std::string errors;
+        llvm::raw_string_ostream errorStream(errors);
+        if (failed(parsePassPipeline(pipeline, pm, errorStream)))
+          return emitError(UnknownLoc::get(context))
+                 << "--initseq-chain-pipeline: " << errors;
+        if (failed(pm.run(*module)))
+          return failure();
+        return exportInitSeqJSON(*module, os,
+                                 initSeqJSONExportOptionsFromCommandLine());
+      });
+}
