@@ -239,6 +239,20 @@ public:
          << ", \"data\": " << *prologue << '}';
     }
     for (Operation &o : block.without_terminator()) {
+      // 1.0 has no notes; they are annotations the device never sees.
+      if (!v11 && isa<NoteOp>(o))
+        continue;
+      // 1.0 has no block write: it is exactly its writes, in order.
+      if (auto bw = dyn_cast<BlockWriteOp>(o); bw && !v11) {
+        uint64_t addr = bw.getLocation().getOffset();
+        for (int64_t v : bw.getValues()) {
+          next();
+          os << "{\"op\": \"MMIO\", \"addr\": " << addr
+             << ", \"data\": " << uint64_t(v) << '}';
+          addr += bw.getStride();
+        }
+        continue;
+      }
       next();
       op(&o, indentation);
     }
@@ -431,8 +445,18 @@ std::string Exporter::whyNotV10(Operation *op, V10Entry &entry) {
       })
       .Case<RmwOp>([](RmwOp) { return "a read-modify-write"; })
       .Case<ReadOp>([](ReadOp) { return "a read"; })
-      .Case<BlockWriteOp>([](BlockWriteOp) {
-        return "a block write (--initseq-expand turns it into single writes)";
+      .Case<BlockWriteOp>([&](BlockWriteOp bw) -> std::string {
+        // Exported as one MMIO operation per value (see fitsV10).
+        entry.kind = V10Kind::Mmio;
+        RegAttr loc = bw.getLocation();
+        uint64_t last =
+            loc.getOffset() + (bw.getValues().size() - 1) * bw.getStride();
+        std::string why = checkMmio32(loc.withOffset(last),
+                                      bw.getWidth().getWidth(), "block write");
+        if (!why.empty())
+          return why;
+        entry.addr = loc.getOffset();
+        return "";
       })
       .Case<ConditionOp>([](ConditionOp) { return "a run-time condition"; })
       .Case<OpaqueOp>([](OpaqueOp o) {
@@ -440,7 +464,6 @@ std::string Exporter::whyNotV10(Operation *op, V10Entry &entry) {
                 "\")")
             .str();
       })
-      .Case<NoteOp>([](NoteOp) { return "a note"; })
       .Default([](Operation *) {
         return "not an operation init-sequence JSON can hold";
       });
@@ -458,6 +481,8 @@ bool Exporter::fitsV10(bool emit) {
     ops.push_back(nullptr);
   }
   for (Operation &op : seq.getBodyBlock().without_terminator()) {
+    if (isa<NoteOp>(op))
+      continue;
     V10Entry e;
     std::string why = whyNotV10(&op, e);
     if (!why.empty()) {
@@ -470,6 +495,14 @@ bool Exporter::fitsV10(bool emit) {
       return false;
     }
     e.name = v10KindName(e.kind);
+    if (auto bw = dyn_cast<BlockWriteOp>(op)) {
+      for (size_t i = 0, n = bw.getValues().size(); i < n; ++i) {
+        entries.push_back(e);
+        ops.push_back(&op);
+        e.addr += bw.getStride();
+      }
+      continue;
+    }
     entries.push_back(e);
     ops.push_back(&op);
   }
