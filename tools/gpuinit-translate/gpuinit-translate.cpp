@@ -9,11 +9,14 @@
 #include "gpuinit/Target/Translations.h"
 
 #include "mlir/InitAllTranslations.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
   gpuinit::registerAllPasses();
+  mlir::registerPassManagerCLOptions();
   gpuinit::registerAllTranslations();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "gpuinit translation driver\n"));

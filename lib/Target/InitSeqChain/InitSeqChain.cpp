@@ -4,7 +4,8 @@
 // pipeline (by default initseq-optimize-pipeline) and exports JSON, all in
 // one process: for large traces, printing and reparsing a million ops as text
 // between tools costs more than all the work itself. It takes the same
-// --mmiotrace-* and --initseq-json-* options as the separate translations.
+// --mmiotrace-* and --initseq-json-* options as the separate translations,
+// and the pass manager options (--mlir-timing, --mlir-print-ir-after-all).
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Dialect/InitSeq/IR/InitSeq.h"
@@ -50,6 +51,10 @@ void gpuinit::registerInitSeqChainTranslations() {
         if (failed(parsePassPipeline(pipeline, pm, errorStream)))
           return emitError(UnknownLoc::get(context))
                  << "--initseq-chain-pipeline: " << errors;
+        // --mlir-timing, --mlir-print-ir-after-all, ... apply here too.
+        if (failed(applyPassManagerCLOptions(pm)))
+          return failure();
+        applyDefaultTimingPassManagerCLOptions(pm);
         if (failed(pm.run(*module)))
           return failure();
         return exportInitSeqJSON(*module, os,
