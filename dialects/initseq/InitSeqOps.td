@@ -12,6 +12,14 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
+// Optional provenance shared by every access: source byte offset and script
+// id for ROMs, timestamp in ns for traces. They are plain integers in the
+// op's properties, not uniqued attributes: a trace has a distinct timestamp
+// per access, and uniquing millions of them dominated import time.
+defvar ProvenanceArgs = (ins OptionalProp<I64Prop>:$src_offset,
+                             OptionalProp<I64Prop>:$script,
+                             OptionalProp<I64Prop>:$ts);
+
 //===----------------------------------------------------------------------===//
 // Containers
 //===----------------------------------------------------------------------===//
@@ -76,16 +84,11 @@ def InitSeq_ConditionOp : InitSeq_Op<"condition", [
     }
     ```
   }];
-  let arguments = (ins InitSeq_ConditionKindAttr:$kind, I64Attr:$index,
-                       UnitAttr:$negated, OptionalAttr<StrAttr>:$label,
-                       OptionalAttr<I64Attr>:$src_offset,
-                       OptionalAttr<I64Attr>:$script,
-                       OptionalAttr<I64Attr>:$ts);
+  let arguments = !con((ins InitSeq_ConditionKindAttr:$kind, I64Attr:$index,
+                            UnitAttr:$negated, OptionalAttr<StrAttr>:$label),
+                       ProvenanceArgs);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = [{
-    custom<CondKind>($negated, $kind) custom<Hex>($index) ($label^)?
-    `` custom<Provenance>($src_offset, $script, $ts) attr-dict-with-keyword $body
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
 }
 
@@ -93,11 +96,6 @@ def InitSeq_ConditionOp : InitSeq_Op<"condition", [
 // Accesses
 //===----------------------------------------------------------------------===//
 
-// Optional provenance shared by every access: source byte offset and script
-// id for ROMs, timestamp in ns for traces.
-defvar ProvenanceArgs = (ins OptionalAttr<I64Attr>:$src_offset,
-                             OptionalAttr<I64Attr>:$script,
-                             OptionalAttr<I64Attr>:$ts);
 
 // The access ops have hand-written parsers and printers (InitSeqSyntax.cpp):
 // they are the bulk of million-access traces, and the generated printer's

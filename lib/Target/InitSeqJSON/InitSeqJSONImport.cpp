@@ -302,8 +302,9 @@ private:
                                    std::optional<AddressSpace> fixed,
                                    StringRef addrKey, uint64_t count = 1,
                                    uint64_t stride = 0);
-  void readProvenance(OpReader &r, IntegerAttr &src, IntegerAttr &script,
-                      IntegerAttr &ts);
+  void readProvenance(OpReader &r, std::optional<int64_t> &src,
+                      std::optional<int64_t> &script,
+                      std::optional<int64_t> &ts);
   IntegerAttr i64(uint64_t v) { return b.getI64IntegerAttr(int64_t(v)); }
 
   StringRef buffer;
@@ -687,16 +688,17 @@ Importer::readAccess(OpReader &r, std::optional<AddressSpace> fixed,
   return Access{RegAttr::get(ctx, space, bar, *addr, dataPort, index), bits};
 }
 
-void Importer::readProvenance(OpReader &r, IntegerAttr &src,
-                              IntegerAttr &script, IntegerAttr &ts) {
+void Importer::readProvenance(OpReader &r, std::optional<int64_t> &src,
+                              std::optional<int64_t> &script,
+                              std::optional<int64_t> &ts) {
   if (!v11)
     return;
   if (auto v = r.u64("src_offset", 0, kV11MaxI64, false))
-    src = i64(*v);
+    src = int64_t(*v);
   if (auto v = r.u64("script", 0, kV11MaxI64, false))
-    script = i64(*v);
+    script = int64_t(*v);
   if (auto v = r.u64("ts_ns", 0, kV11MaxI64, false))
-    ts = i64(*v);
+    ts = int64_t(*v);
 }
 
 static bool isV11Op(StringRef op) {
@@ -727,7 +729,7 @@ void Importer::importOp(const json &obj, OpPos &pos, const OpPath &path,
   entry.name = StringRef(name);
   entry.fieldsValid = true;
 
-  IntegerAttr src, script, ts;
+  std::optional<int64_t> src, script, ts;
   auto typeAttr = [&](unsigned bits) {
     return TypeAttr::get(b.getIntegerType(bits));
   };

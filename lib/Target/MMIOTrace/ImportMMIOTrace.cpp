@@ -252,7 +252,6 @@ private:
   LogicalResult countNotes(size_t count);
   void addNote(const Note &note);
   IntegerAttr valueAttr(uint64_t value);
-  IntegerAttr tsAttr(int64_t ts);
   RegAttr regAttr(unsigned bar, uint64_t offset);
 
   MLIRContext *ctx;
@@ -286,8 +285,6 @@ private:
   /// holds millions of attributes.
   DenseMap<uint64_t, IntegerAttr> values;
   DenseMap<uint64_t, RegAttr> regs;
-  int64_t lastTs = -1;
-  IntegerAttr lastTsAttr;
 
   uint64_t records = 0;
   bool sawVersion = false, lostEvents = false;
@@ -799,14 +796,6 @@ IntegerAttr Importer::valueAttr(uint64_t value) {
   return attr;
 }
 
-IntegerAttr Importer::tsAttr(int64_t ts) {
-  if (ts != lastTs) {
-    lastTs = ts;
-    lastTsAttr = builder.getI64IntegerAttr(ts);
-  }
-  return lastTsAttr;
-}
-
 RegAttr Importer::regAttr(unsigned bar, uint64_t offset) {
   // Offsets are below 2^40 (checked in resolve()).
   RegAttr &attr = regs[uint64_t(bar) << 40 | offset];
@@ -821,7 +810,8 @@ void Importer::addNote(const Note &n) {
                  options.lineLocations
                      ? Location(FileLineColLoc::get(fileName, n.line, 1))
                      : fileLoc,
-                 builder.getStringAttr(n.text), nullptr, nullptr, tsAttr(n.ts));
+                 builder.getStringAttr(n.text), std::nullopt, std::nullopt,
+                 n.ts);
 }
 
 LogicalResult Importer::parseAccess(Fields &f, bool isWrite) {
@@ -868,20 +858,20 @@ LogicalResult Importer::parseAccess(Fields &f, bool isWrite) {
     return success();
   if (failed(insertInto(d)))
     return failure();
-  IntegerAttr ts = tsAttr(tsNs);
+  int64_t ts = tsNs;
   Location loc = opLoc();
   if (r.index == kRomResource) {
     // initseq has no ROM address space: keep the access, opaque.
     int64_t operands[] = {int64_t(offset), int64_t(bytes), int64_t(value)};
     OpaqueOp::create(builder, loc,
                      isWrite ? "mmiotrace.rom_write" : "mmiotrace.rom_read",
-                     operands, nullptr, nullptr, nullptr, ts);
+                     operands, nullptr, std::nullopt, std::nullopt, ts);
   } else if (isWrite) {
     WriteOp::create(builder, loc, regAttr(r.index, offset), widthTypes[bytes],
-                    valueAttr(value), nullptr, nullptr, ts);
+                    valueAttr(value), std::nullopt, std::nullopt, ts);
   } else {
     ReadOp::create(builder, loc, regAttr(r.index, offset), widthTypes[bytes],
-                   valueAttr(value), nullptr, nullptr, ts);
+                   valueAttr(value), std::nullopt, std::nullopt, ts);
   }
   return success();
 }
@@ -935,7 +925,7 @@ LogicalResult Importer::parseUnknown(Fields &f) {
   if (failed(insertInto(d)))
     return failure();
   auto op = OpaqueOp::create(builder, opLoc(), "mmiotrace.unknown", opcode,
-                             nullptr, nullptr, nullptr, tsAttr(ts));
+                             nullptr, std::nullopt, std::nullopt, ts);
   if (r.index == kRomResource)
     op->setAttr("mmiotrace.rom_offset",
                 builder.getI64IntegerAttr(int64_t(offset)));

@@ -198,7 +198,7 @@ func.func @outside() {
 
 initseq.sequence @negative_prov {
   // expected-error @below {{timestamp must not be negative}}
-  "initseq.write"() <{location = #initseq.reg<mmio[bar0 + 0x0]>, width = i32, value = 1 : i64, ts = -1 : i64}> : () -> ()
+  "initseq.write"() <{location = #initseq.reg<mmio[bar0 + 0x0]>, width = i32, value = 1 : i64, ts = [-1 : i64]}> : () -> ()
 }
 
 // -----

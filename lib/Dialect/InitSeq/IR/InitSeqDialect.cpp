@@ -191,6 +191,13 @@ bool gpuinit::initseq::mayOverlap(const AccessInfo &a, const AccessInfo &b) {
   return true;
 }
 
+std::optional<int64_t> gpuinit::initseq::getTimestamp(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<int64_t>>(op)
+      .Case<WriteOp, RmwOp, ReadOp, BlockWriteOp, PollOp, DelayOp, OpaqueOp,
+            NoteOp, ConditionOp>([](auto typed) { return typed.getTs(); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
 bool RegAttr::sameRegister(RegAttr other) const {
   return *this == other;
 }
@@ -495,25 +502,38 @@ static void printObserved(OpAsmPrinter &p, Operation *op, IntegerAttr attr) {
   }
 }
 
-static ParseResult parseProvenance(OpAsmParser &p, IntegerAttr &offset,
-                                   IntegerAttr &script, IntegerAttr &ts) {
-  if (succeeded(p.parseOptionalKeyword("at")) && parseHex(p, offset))
-    return failure();
-  if (succeeded(p.parseOptionalKeyword("script")) && parseHex(p, script))
-    return failure();
-  if (succeeded(p.parseOptionalKeyword("ts")) && parseHex(p, ts))
-    return failure();
-  return success();
+/// Parses `[at <hex>] [script <n>] [ts <n>]`.
+static ParseResult parseProvenance(OpAsmParser &p,
+                                   std::optional<int64_t> &offset,
+                                   std::optional<int64_t> &script,
+                                   std::optional<int64_t> &ts) {
+  auto one = [&](StringRef keyword, std::optional<int64_t> &out,
+                 StringRef what) -> ParseResult {
+    if (failed(p.parseOptionalKeyword(keyword)))
+      return success();
+    uint64_t v;
+    llvm::SMLoc loc = p.getCurrentLocation();
+    if (parseUnsigned(p, v, what))
+      return failure();
+    if (v > uint64_t(INT64_MAX))
+      return p.emitError(loc, what) << " does not fit in 63 bits";
+    out = int64_t(v);
+    return success();
+  };
+  return failure(failed(one("at", offset, "source offset")) ||
+                 failed(one("script", script, "script id")) ||
+                 failed(one("ts", ts, "timestamp")));
 }
 
-static void printProvenance(OpAsmPrinter &p, Operation *, IntegerAttr offset,
-                            IntegerAttr script, IntegerAttr ts) {
+static void printProvenance(OpAsmPrinter &p, std::optional<int64_t> offset,
+                            std::optional<int64_t> script,
+                            std::optional<int64_t> ts) {
   if (offset)
-    p.getStream() << " at " << Hex{offset.getValue().getZExtValue(), 0};
+    p.getStream() << " at " << Hex{uint64_t(*offset), 0};
   if (script)
-    p << " script " << script.getInt();
+    p << " script " << *script;
   if (ts)
-    p << " ts " << ts.getInt();
+    p << " ts " << *ts;
 }
 
 static ParseResult parseCondKind(OpAsmParser &p, UnitAttr &negated,
@@ -577,6 +597,11 @@ static ParseResult parseWidth(OpAsmParser &p, TypeAttr &width) {
   return success();
 }
 
+/// True for the names of the provenance properties every op has.
+static bool isProvenanceName(StringAttr name) {
+  return name == "src_offset" || name == "script" || name == "ts";
+}
+
 /// Parses the provenance and the discardable attribute dictionary that end
 /// every access op, storing the provenance in `props`.
 template <typename OpTy, typename Props>
@@ -590,7 +615,8 @@ static ParseResult parseTail(OpAsmParser &p, OperationState &result,
   // Inherent attributes have their own syntax; a second spelling in the
   // dictionary would be ambiguous.
   for (NamedAttribute attr : result.attributes)
-    if (llvm::is_contained(OpTy::getAttributeNames(), attr.getName()))
+    if (llvm::is_contained(OpTy::getAttributeNames(), attr.getName()) ||
+        isProvenanceName(attr.getName()))
       return p.emitError(loc, "'")
              << attr.getName().getValue()
              << "' is part of the op's syntax, not of its attribute "
@@ -602,8 +628,7 @@ static ParseResult parseTail(OpAsmParser &p, OperationState &result,
 /// properties, so the op's raw dictionary holds exactly the discardable ones.
 template <typename OpTy>
 static void printTail(OpAsmPrinter &p, OpTy op) {
-  printProvenance(p, op, op.getSrcOffsetAttr(), op.getScriptAttr(),
-                  op.getTsAttr());
+  printProvenance(p, op.getSrcOffset(), op.getScript(), op.getTs());
   p.printOptionalAttrDict(op->getRawDictionaryAttrs().getValue());
 }
 
@@ -760,4 +785,45 @@ void NoteOp::print(OpAsmPrinter &p) {
   p << ' ';
   p.printString(getText());
   printTail(p, *this);
+}
+
+ParseResult ConditionOp::parse(OpAsmParser &p, OperationState &result) {
+  auto &props = result.getOrAddProperties<Properties>();
+  if (parseCondKind(p, props.negated, props.kind) || parseHex(p, props.index))
+    return failure();
+  std::string label;
+  if (succeeded(p.parseOptionalString(&label)))
+    props.label = p.getBuilder().getStringAttr(label);
+  if (parseProvenance(p, props.src_offset, props.script, props.ts) ||
+      p.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  for (NamedAttribute attr : result.attributes)
+    if (llvm::is_contained(getAttributeNames(), attr.getName()) ||
+        isProvenanceName(attr.getName()))
+      return p.emitError(p.getCurrentLocation(), "'")
+             << attr.getName().getValue()
+             << "' is part of the op's syntax, not of its attribute "
+                "dictionary";
+  Region *body = result.addRegion();
+  if (p.parseRegion(*body, /*arguments=*/{}))
+    return failure();
+  ConditionOp::ensureTerminator(*body, p.getBuilder(), result.location);
+  return success();
+}
+
+void ConditionOp::print(OpAsmPrinter &p) {
+  p << ' ';
+  printCondKind(p, *this, getNegatedAttr(), getKindAttr());
+  p << ' ';
+  printHex(p, *this, getIndexAttr());
+  if (auto label = getLabelAttr()) {
+    p << ' ';
+    p.printString(label.getValue());
+  }
+  printProvenance(p, getSrcOffset(), getScript(), getTs());
+  p.printOptionalAttrDictWithKeyword(
+      (*this)->getRawDictionaryAttrs().getValue());
+  p << ' ';
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
+                /*printBlockTerminators=*/false);
 }

@@ -22,13 +22,15 @@ static std::string hexStr(uint64_t v) {
 }
 
 /// Checks provenance attributes shared by every op.
-static LogicalResult verifyProvenance(Operation *op, IntegerAttr offset,
-                                      IntegerAttr script, IntegerAttr ts) {
-  if (offset && offset.getInt() < 0)
+static LogicalResult verifyProvenance(Operation *op,
+                                      std::optional<int64_t> offset,
+                                      std::optional<int64_t> script,
+                                      std::optional<int64_t> ts) {
+  if (offset && *offset < 0)
     return op->emitOpError("source offset must not be negative");
-  if (script && script.getInt() < 0)
+  if (script && *script < 0)
     return op->emitOpError("script id must not be negative");
-  if (ts && ts.getInt() < 0)
+  if (ts && *ts < 0)
     return op->emitOpError("timestamp must not be negative");
   return success();
 }
@@ -165,8 +167,8 @@ LogicalResult SequenceOp::verify() {
 LogicalResult ConditionOp::verify() {
   if (int64_t(getIndex()) < 0)
     return emitOpError("condition index must not be negative");
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }
 
 //===----------------------------------------------------------------------===//
@@ -178,8 +180,8 @@ LogicalResult WriteOp::verify() {
   if (failed(verifyLocationWidth(*this, getLocation(), getWidth(), bits / 8)) ||
       failed(verifyFits(*this, "value", getValue(), bits)))
     return failure();
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }
 
 LogicalResult RmwOp::verify() {
@@ -188,8 +190,8 @@ LogicalResult RmwOp::verify() {
       failed(verifyFits(*this, "and mask", getAndMask(), bits)) ||
       failed(verifyFits(*this, "or mask", getOrMask(), bits)))
     return failure();
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }
 
 /// Bits set in `or_mask` are set whatever `and_mask` keeps, so the canonical
@@ -211,8 +213,8 @@ LogicalResult ReadOp::verify() {
   if (auto observed = getObserved())
     if (failed(verifyFits(*this, "observed value", *observed, bits)))
       return failure();
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }
 
 LogicalResult BlockWriteOp::verify() {
@@ -235,8 +237,8 @@ LogicalResult BlockWriteOp::verify() {
       return emitOpError("value #")
              << i << " " << hexStr(uint64_t(v)) << " does not fit the " << bits
              << "-bit access";
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }
 
 namespace {
@@ -249,7 +251,7 @@ struct SingleBlockWriteToWrite : OpRewritePattern<BlockWriteOp> {
       return failure();
     rewriter.replaceOpWithNewOp<WriteOp>(
         op, op.getLocation(), op.getWidth(), op.getValues()[0],
-        op.getSrcOffsetAttr(), op.getScriptAttr(), op.getTsAttr());
+        op.getSrcOffset(), op.getScript(), op.getTs());
     return success();
   }
 };
@@ -276,8 +278,8 @@ LogicalResult PollOp::verify() {
     return emitOpError("timeout must be positive");
   if (getTookNs() && int64_t(*getTookNs()) < 0)
     return emitOpError("observed duration must not be negative");
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }
 
 //===----------------------------------------------------------------------===//
@@ -287,8 +289,8 @@ LogicalResult PollOp::verify() {
 LogicalResult DelayOp::verify() {
   if (int64_t(getNs()) < 0)
     return emitOpError("delay must not be negative");
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }
 
 namespace {
@@ -338,6 +340,6 @@ LogicalResult OpaqueOp::verify() {
     if (bytes->size() % 2 != 0 || !llvm::all_of(*bytes, llvm::isHexDigit))
       return emitOpError("bytes must be an even number of hex digits");
   }
-  return verifyProvenance(*this, getSrcOffsetAttr(), getScriptAttr(),
-                          getTsAttr());
+  return verifyProvenance(*this, getSrcOffset(), getScript(),
+                          getTs());
 }

@@ -43,8 +43,8 @@ struct CoalescePass
       BlockWriteOp::create(
           b, first.getLoc(), first.getLocation(), first.getWidth(),
           int64_t(first.getWidth().getIntOrFloatBitWidth() / 8),
-          b.getDenseI64ArrayAttr(values), first.getSrcOffsetAttr(),
-          first.getScriptAttr(), first.getTsAttr());
+          b.getDenseI64ArrayAttr(values), first.getSrcOffset(),
+          first.getScript(), first.getTs());
       for (WriteOp w : run)
         w.erase();
       ++blocks;

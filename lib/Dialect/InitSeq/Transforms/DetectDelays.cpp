@@ -18,13 +18,6 @@ using namespace gpuinit::initseq;
 
 namespace {
 
-/// The timestamp of an op, if it has one.
-std::optional<int64_t> timestampOf(Operation *op) {
-  if (auto ts = op->getAttrOfType<IntegerAttr>("ts"))
-    return ts.getInt();
-  return std::nullopt;
-}
-
 struct DetectDelaysPass
     : gpuinit::initseq::impl::InitSeqDetectDelaysBase<DetectDelaysPass> {
   using InitSeqDetectDelaysBase::InitSeqDetectDelaysBase;
@@ -41,15 +34,15 @@ struct DetectDelaysPass
         delaySeen = true;
         continue;
       }
-      std::optional<int64_t> ts = timestampOf(&op);
+      std::optional<int64_t> ts = getTimestamp(&op);
       if (!ts)
         continue;
       if (prevEnd && !delaySeen && *ts > *prevEnd &&
           *ts - *prevEnd > thresholdNs) {
         OpBuilder b(&op);
         int64_t gap = *ts - *prevEnd;
-        DelayOp::create(b, op.getLoc(), gap, /*src_offset=*/nullptr,
-                        /*script=*/nullptr, b.getI64IntegerAttr(*prevEnd));
+        DelayOp::create(b, op.getLoc(), gap, /*src_offset=*/std::nullopt,
+                        /*script=*/std::nullopt, /*ts=*/*prevEnd);
         ++delays;
         delayNs += uint64_t(gap);
       }

@@ -51,8 +51,8 @@ struct DetectPollsPass
     PollOp::create(b, first.getLoc(), first.getLocation(), first.getWidth(),
                    int64_t(mask), Compare::eq,
                    int64_t(after & mask), timeout, took,
-                   first.getSrcOffsetAttr(), first.getScriptAttr(),
-                   first.getTsAttr());
+                   first.getSrcOffset(), first.getScript(),
+                   first.getTs());
     for (ReadOp r : reads)
       r.erase();
     ++polls;

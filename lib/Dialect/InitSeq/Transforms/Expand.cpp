@@ -31,8 +31,8 @@ struct ExpandPass : gpuinit::initseq::impl::InitSeqExpandBase<ExpandPass> {
       for (auto [i, v] : llvm::enumerate(op.getValues()))
         WriteOp::create(b, op.getLoc(),
                         op.getLocation().withOffset(base + i * stride),
-                        op.getWidth(), v, op.getSrcOffsetAttr(),
-                        op.getScriptAttr(), op.getTsAttr());
+                        op.getWidth(), v, op.getSrcOffset(),
+                        op.getScript(), op.getTs());
       op.erase();
       ++numExpanded;
     }

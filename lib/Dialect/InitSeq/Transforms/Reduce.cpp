@@ -175,8 +175,8 @@ void Reducer::reduceRmw(RmwOp op, State &s) {
       }
       OpBuilder b(op);
       auto w = WriteOp::create(b, op.getLoc(), op.getLocation(), op.getWidth(),
-                               int64_t(next), op.getSrcOffsetAttr(),
-                               op.getScriptAttr(), op.getTsAttr());
+                               int64_t(next), op.getSrcOffset(),
+                               op.getScript(), op.getTs());
       op.erase();
       ++rmwToWrite;
       plainWrite(s, key, next, w);
@@ -187,8 +187,8 @@ void Reducer::reduceRmw(RmwOp op, State &s) {
     // The read cannot be seen and its value does not matter.
     OpBuilder b(op);
     auto w = WriteOp::create(b, op.getLoc(), op.getLocation(), op.getWidth(),
-                             int64_t(orMask), op.getSrcOffsetAttr(),
-                             op.getScriptAttr(), op.getTsAttr());
+                             int64_t(orMask), op.getSrcOffset(),
+                             op.getScript(), op.getTs());
     op.erase();
     ++rmwToWrite;
     reduceWrite(w, s);

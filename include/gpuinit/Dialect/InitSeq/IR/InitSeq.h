@@ -56,6 +56,9 @@ std::optional<AccessInfo> getAccessInfo(mlir::Operation *op);
 /// True when two accesses can touch a common byte of one register.
 bool mayOverlap(const AccessInfo &a, const AccessInfo &b);
 
+/// The trace timestamp (ns) of any initseq op that carries provenance.
+std::optional<int64_t> getTimestamp(mlir::Operation *op);
+
 /// Prints a duration in ns in the largest unit that divides it ("1 ms").
 std::string formatDuration(int64_t ns);
 
