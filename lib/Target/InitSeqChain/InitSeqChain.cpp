@@ -45,12 +45,22 @@ void gpuinit::registerInitSeqChainTranslations() {
             *sourceMgr, context, mmiotraceImportOptionsFromCommandLine());
         if (!module)
           return failure();
-        PassManager pm(context, ModuleOp::getOperationName());
+        // The pipeline is anchored like --pass-pipeline: "builtin.module(...)".
         std::string errors;
         llvm::raw_string_ostream errorStream(errors);
-        if (failed(parsePassPipeline(pipeline, pm, errorStream)))
+        FailureOr<OpPassManager> parsed =
+            parsePassPipeline(pipeline, errorStream);
+        if (failed(parsed))
           return emitError(UnknownLoc::get(context))
                  << "--initseq-chain-pipeline: " << errors;
+        if (parsed->getOpAnchorName() != ModuleOp::getOperationName())
+          return emitError(UnknownLoc::get(context))
+                 << "--initseq-chain-pipeline must be anchored on "
+                    "builtin.module, e.g. 'builtin.module(initseq-optimize-"
+                    "pipeline)', got '"
+                 << parsed->getOpAnchorName() << "'";
+        PassManager pm(context, ModuleOp::getOperationName());
+        static_cast<OpPassManager &>(pm) = std::move(*parsed);
         // --mlir-timing, --mlir-print-ir-after-all, ... apply here too.
         if (failed(applyPassManagerCLOptions(pm)))
           return failure();
