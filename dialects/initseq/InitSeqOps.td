@@ -138,6 +138,7 @@ def InitSeq_RmwOp : InitSeq_AccessOp<"rmw"> {
                        ProvenanceArgs);
   let hasCustomAssemblyFormat = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def InitSeq_ReadOp : InitSeq_AccessOp<"read"> {

@@ -68,6 +68,19 @@ def InitSeqDetectPolls
     Statistic<"numReads", "reads-folded", "Reads folded into polls">];
 }
 
+def InitSeqSimplify : Pass<"initseq-simplify", "::gpuinit::initseq::SequenceOp"> {
+  let summary = "Apply the initseq canonicalizations in one walk";
+  let description = [{
+    Applies the canonicalization patterns of the initseq ops (merge adjacent
+    delays, drop zero delays, one-value block write to write, read-modify-
+    write mask normal form) in a single walk over the sequence. It reaches
+    the same result as `-canonicalize` on initseq ops, without the greedy
+    driver's worklist, which dominates on million-access traces; it is the
+    step `initseq-optimize-pipeline` uses.
+  }];
+  let statistics = [Statistic<"numRewrites", "rewrites", "Ops rewritten or erased">];
+}
+
 def InitSeqCoalesce : Pass<"initseq-coalesce", "::gpuinit::initseq::SequenceOp"> {
   let summary = "Merge writes to consecutive registers into block writes";
   let description = [{

@@ -22,7 +22,7 @@ void gpuinit::buildInitSeqOptimizePipeline(
   reduce.regmapPath = options.regmap;
   reduce.dropPureReads = options.dropPureReads;
   seq.addPass(initseq::createInitSeqReduce(reduce));
-  seq.addPass(createCanonicalizerPass());
+  seq.addPass(initseq::createInitSeqSimplify());
   if (options.coalesce)
     seq.addPass(initseq::createInitSeqCoalesce());
 }

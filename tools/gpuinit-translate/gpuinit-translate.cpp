@@ -11,10 +11,12 @@
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
+  mlir::registerTransformsPasses();
   gpuinit::registerAllPasses();
   mlir::registerPassManagerCLOptions();
   gpuinit::registerAllTranslations();

@@ -15,6 +15,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -65,7 +66,10 @@ void gpuinit::registerInitSeqChainTranslations() {
         if (failed(applyPassManagerCLOptions(pm)))
           return failure();
         applyDefaultTimingPassManagerCLOptions(pm);
-        if (failed(pm.run(*module)))
+        // Verify once after the pipeline instead of after every pass: on a
+        // million-access trace each verification costs as much as a pass.
+        pm.enableVerifier(false);
+        if (failed(pm.run(*module)) || failed(verify(*module)))
           return failure();
         return exportInitSeqJSON(*module, os,
                                  initSeqJSONExportOptionsFromCommandLine());

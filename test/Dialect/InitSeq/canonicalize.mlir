@@ -1,4 +1,6 @@
 // RUN: gpuinit-opt %s -canonicalize -split-input-file | FileCheck %s
+// The one-walk driver of initseq-optimize-pipeline reaches the same result.
+// RUN: gpuinit-opt %s --pass-pipeline="builtin.module(initseq.sequence(initseq-simplify))" -split-input-file | FileCheck %s
 
 // CHECK-LABEL: initseq.sequence @delays
 // CHECK-NEXT:    initseq.write mmio[bar0 + 0x000100] : i32 = 0x1
@@ -82,4 +84,18 @@ initseq.sequence @keep {
   initseq.condition strap 1 {
   }
   initseq.opaque "X"()
+}
+
+// -----
+
+// A run of delays merges into the first, whatever the driver.
+// CHECK-LABEL: initseq.sequence @delay_run
+// CHECK-NEXT:    initseq.delay 4 us ts 1
+// CHECK-NEXT:  }
+initseq.sequence @delay_run {
+  initseq.delay 1 us ts 1
+  initseq.delay 1 us ts 2
+  initseq.delay 0 ns
+  initseq.delay 1 us
+  initseq.delay 1 us
 }

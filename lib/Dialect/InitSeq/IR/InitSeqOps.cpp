@@ -195,15 +195,41 @@ LogicalResult RmwOp::verify() {
 }
 
 /// Bits set in `or_mask` are set whatever `and_mask` keeps, so the canonical
-/// and-mask includes them. The read and the write both stay.
-LogicalResult RmwOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &) {
-  unsigned bits = getWidth().getIntOrFloatBitWidth();
-  uint64_t andMask = uint64_t(getAndMask()), orMask = uint64_t(getOrMask());
+/// and-mask includes them. The read and the write both stay. Returns true if
+/// the op changed.
+static bool normalizeRmwMasks(RmwOp op) {
+  unsigned bits = op.getWidth().getIntOrFloatBitWidth();
+  uint64_t andMask = uint64_t(op.getAndMask()), orMask = uint64_t(op.getOrMask());
   uint64_t canonical = (andMask | orMask) & widthMask(bits);
   if (canonical == andMask)
-    return failure();
-  setAndMask(int64_t(canonical));
-  return success();
+    return false;
+  op.setAndMask(int64_t(canonical));
+  return true;
+}
+
+LogicalResult RmwOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &) {
+  return success(normalizeRmwMasks(*this));
+}
+
+namespace {
+/// The folder of RmwOp as a pattern, for pattern-only drivers.
+struct CanonicalizeRmwMasks : OpRewritePattern<RmwOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RmwOp op,
+                                PatternRewriter &rewriter) const override {
+    unsigned bits = op.getWidth().getIntOrFloatBitWidth();
+    uint64_t andMask = uint64_t(op.getAndMask());
+    if (((andMask | uint64_t(op.getOrMask())) & widthMask(bits)) == andMask)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] { normalizeRmwMasks(op); });
+    return success();
+  }
+};
+} // namespace
+
+void RmwOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                        MLIRContext *context) {
+  results.add<CanonicalizeRmwMasks>(context);
 }
 
 LogicalResult ReadOp::verify() {
@@ -306,19 +332,21 @@ struct EraseZeroDelay : OpRewritePattern<DelayOp> {
   }
 };
 
-/// Two delays in a row are one delay of their sum (when it fits).
+/// Two delays in a row are one delay of their sum (when it fits). The later
+/// delay folds into the earlier one, so the rewrite only erases the op it
+/// matched (which keeps it valid under walk-based drivers too).
 struct MergeAdjacentDelays : OpRewritePattern<DelayOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DelayOp op,
                                 PatternRewriter &rewriter) const override {
-    auto next = dyn_cast_or_null<DelayOp>(op->getNextNode());
-    if (!next)
+    auto prev = dyn_cast_or_null<DelayOp>(op->getPrevNode());
+    if (!prev)
       return failure();
-    int64_t a = int64_t(op.getNs()), b = int64_t(next.getNs());
+    int64_t a = int64_t(prev.getNs()), b = int64_t(op.getNs());
     if (a > INT64_MAX - b)
       return failure();
-    rewriter.modifyOpInPlace(op, [&] { op.setNs(a + b); });
-    rewriter.eraseOp(next);
+    rewriter.modifyOpInPlace(prev, [&] { prev.setNs(a + b); });
+    rewriter.eraseOp(op);
     return success();
   }
 };
