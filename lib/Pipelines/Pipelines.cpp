@@ -30,7 +30,7 @@ void gpuinit::buildInitSeqOptimizePipeline(
 void gpuinit::registerPipelines() {
   PassPipelineRegistration<InitSeqOptimizeOptions>(
       "initseq-optimize-pipeline",
-      "Detect polls and delays, reduce with a register map, canonicalize and "
+      "Detect polls and delays, reduce with a register map, simplify and "
       "coalesce every init sequence",
       buildInitSeqOptimizePipeline);
 }

@@ -30,7 +30,7 @@ struct InitSeqOptimizeOptions
                         llvm::cl::init(true)};
 };
 
-/// detect-polls, detect-delays, reduce, canonicalize, coalesce on every
+/// detect-polls, detect-delays, reduce, simplify, coalesce on every
 /// initseq.sequence of a module.
 void buildInitSeqOptimizePipeline(mlir::OpPassManager &pm,
                                   const InitSeqOptimizeOptions &options);
