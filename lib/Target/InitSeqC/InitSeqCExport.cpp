@@ -516,33 +516,11 @@ static std::string prefixFromName(StringRef name) {
 
 LogicalResult gpuinit::exportInitSeqC(Operation *op, raw_ostream &os,
                                       const InitSeqCExportOptions &options) {
-  StringRef want = options.sequence;
-  want.consume_front("@");
-  SequenceOp seq = dyn_cast<SequenceOp>(op);
-  if (seq) {
-    if (!want.empty() && seq.getSymName() != want)
-      return seq.emitError() << "no initseq.sequence named @" << want;
-  } else {
-    SmallVector<SequenceOp> found;
-    for (Region &region : op->getRegions())
-      for (Block &block : region)
-        for (auto s : block.getOps<SequenceOp>())
-          if (want.empty() || s.getSymName() == want)
-            found.push_back(s);
-    if (found.empty())
-      return op->emitError()
-             << (want.empty() ? Twine("no initseq.sequence to export")
-                              : "no initseq.sequence named @" + want);
-    if (found.size() > 1) {
-      InFlightDiagnostic diag = op->emitError()
-                                << "several initseq.sequence ops; choose one "
-                                   "with --initseq-c-sequence=@name:";
-      for (SequenceOp s : found)
-        diag << " @" << s.getSymName();
-      return diag;
-    }
-    seq = found.front();
-  }
+  FailureOr<SequenceOp> selected =
+      selectSequence(op, options.sequence, "--initseq-c-sequence");
+  if (failed(selected))
+    return failure();
+  SequenceOp seq = *selected;
 
   std::string prefix = options.prefix;
   if (prefix.empty())

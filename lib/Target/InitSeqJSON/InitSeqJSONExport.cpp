@@ -691,35 +691,9 @@ LogicalResult Exporter::run(raw_ostream &os) {
 LogicalResult
 gpuinit::exportInitSeqJSON(Operation *op, raw_ostream &os,
                            const InitSeqJSONExportOptions &options) {
-  SequenceOp seq = dyn_cast<SequenceOp>(op);
-  if (!seq) {
-    StringRef want = StringRef(options.sequence);
-    want.consume_front("@");
-    SmallVector<SequenceOp> found;
-    for (Region &region : op->getRegions())
-      for (Block &block : region)
-        for (auto s : block.getOps<SequenceOp>())
-          if (want.empty() || s.getSymName() == want)
-            found.push_back(s);
-    if (found.empty())
-      return op->emitError()
-             << (want.empty() ? Twine("no initseq.sequence to export")
-                              : "no initseq.sequence named @" + want);
-    if (found.size() > 1) {
-      InFlightDiagnostic diag =
-          op->emitError() << "several initseq.sequence ops (" << found.size()
-                          << "); choose one with "
-                             "--initseq-json-sequence=@name:";
-      for (SequenceOp s : found)
-        diag << " @" << s.getSymName();
-      return diag;
-    }
-    seq = found.front();
-  } else if (!options.sequence.empty()) {
-    StringRef want = StringRef(options.sequence);
-    want.consume_front("@");
-    if (seq.getSymName() != want)
-      return seq.emitError() << "no initseq.sequence named @" << want;
-  }
-  return Exporter(seq, options).run(os);
+  FailureOr<SequenceOp> seq =
+      selectSequence(op, options.sequence, "--initseq-json-sequence");
+  if (failed(seq))
+    return failure();
+  return Exporter(*seq, options).run(os);
 }

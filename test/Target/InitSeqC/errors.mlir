@@ -20,7 +20,7 @@ initseq.sequence @nested_opaque {
 
 // -----
 
-// expected-error @below {{several initseq.sequence ops; choose one with --initseq-c-sequence=@name: @a @b}}
+// expected-error @below {{several initseq.sequence ops (2); choose one with --initseq-c-sequence=@name: @a @b}}
 module {
   initseq.sequence @a {
   }

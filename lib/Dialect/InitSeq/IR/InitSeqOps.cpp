@@ -160,6 +160,37 @@ LogicalResult SequenceOp::verify() {
   return success();
 }
 
+FailureOr<SequenceOp> gpuinit::initseq::selectSequence(Operation *op,
+                                                      StringRef name,
+                                                      StringRef optionName) {
+  name.consume_front("@");
+  if (auto seq = dyn_cast<SequenceOp>(op)) {
+    if (!name.empty() && seq.getSymName() != name)
+      return seq.emitError() << "no initseq.sequence named @" << name;
+    return seq;
+  }
+  SmallVector<SequenceOp> found;
+  for (Region &region : op->getRegions())
+    for (Block &block : region)
+      for (auto s : block.getOps<SequenceOp>())
+        if (name.empty() || s.getSymName() == name)
+          found.push_back(s);
+  if (found.empty())
+    return op->emitError()
+           << (name.empty() ? Twine("no initseq.sequence to export")
+                            : "no initseq.sequence named @" + name);
+  if (found.size() > 1) {
+    InFlightDiagnostic diag = op->emitError()
+                              << "several initseq.sequence ops ("
+                              << found.size() << "); choose one with "
+                              << optionName << "=@name:";
+    for (SequenceOp s : found)
+      diag << " @" << s.getSymName();
+    return diag;
+  }
+  return found.front();
+}
+
 //===----------------------------------------------------------------------===//
 // ConditionOp
 //===----------------------------------------------------------------------===//

@@ -56,6 +56,14 @@ std::optional<AccessInfo> getAccessInfo(mlir::Operation *op);
 /// True when two accesses can touch a common byte of one register.
 bool mayOverlap(const AccessInfo &a, const AccessInfo &b);
 
+/// The sequence an exporter works on: `op` itself if it is a sequence, else
+/// the one sequence directly inside it (or the one named `name`, with or
+/// without '@'). Emits an error naming `optionName` (the flag that chooses a
+/// sequence) when there is none or more than one.
+mlir::FailureOr<SequenceOp> selectSequence(mlir::Operation *op,
+                                           llvm::StringRef name,
+                                           llvm::StringRef optionName);
+
 /// The trace timestamp (ns) of any initseq op that carries provenance.
 std::optional<int64_t> getTimestamp(mlir::Operation *op);
 
