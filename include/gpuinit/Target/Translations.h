@@ -21,6 +21,8 @@ void registerInitSeqCTranslations();
 /// --mmiotrace-to-initseq-json: import, pass pipeline and export in one
 /// process (lib/Target/InitSeqChain).
 void registerInitSeqChainTranslations();
+/// --rom-info (lib/Target/ROM).
+void registerROMTranslations();
 
 /// The --initseq-json-* options as given on the command line (registers
 /// them on first use).
@@ -35,6 +37,7 @@ inline void registerAllTranslations() {
   registerInitSeqJSONTranslations();
   registerInitSeqCTranslations();
   registerInitSeqChainTranslations();
+  registerROMTranslations();
 }
 
 } // namespace gpuinit

@@ -1,0 +1,252 @@
+//===- ROM.h - PCI expansion ROM image walker -----------------------------===//
+//
+// Walks the chain of images of a PCI option ROM file (shared/specs/
+// pci-option-rom.md) and describes each one; the base of every ROM decoder
+// (NVIDIA devinit, FCode, AtomBIOS) and of `gpuinit-translate --rom-info`.
+//
+//===----------------------------------------------------------------------===//
+//
+// What the walker does (spec §5, §6, §7):
+//
+// * Finds the first image: after an NVIDIA "NVGI" IFR header (its PCI ROM
+//   offset, cross-checked with a scan), at offset 0 when the file starts with
+//   55 AA, else at the first 512-byte boundary holding 55 AA and a PCIR.
+// * Follows the chain with the PCIR image length until the last-image bit,
+//   then keeps probing for valid images that continue after it (NVIDIA NPDE
+//   layouts with 56 4E / NPDS images); those are flagged `afterLastImage`.
+// * Records per image the ROM header, the data structure (PCIR, NPDS or RGIS,
+//   revision 0 or 3), the NPDE when present, and the code-type fields (x86
+//   init size and checksum, UEFI header, FCode start).
+//
+// Errors (fatal, the walk fails; each at a byte offset of the file): file
+// larger than the limit, no image found, a bad signature where the chain
+// expects an image, a data-structure pointer out of range or not 4-aligned,
+// a data structure missing or crossing the end of its image, image length 0,
+// an image that runs past the end of the file, more images than the limit.
+// Warnings (the walk goes on): bad x86 checksum, x86 init size past the
+// image, unexpected data-structure length, reversed class-code bytes, an IFR
+// header that disagrees with the scan, a chain that ends at the end of the
+// file without a last-image bit, an unterminated device list.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GPUINIT_TARGET_ROM_H
+#define GPUINIT_TARGET_ROM_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace gpuinit::rom {
+
+/// The bounds that keep the walker linear on hostile input.
+struct RomLimits {
+  /// Largest file accepted, in bytes.
+  uint64_t maxFileSize = 64 * 1024 * 1024;
+  /// Most images (chain plus images after the last-image bit).
+  uint64_t maxImages = 64;
+  /// Most entries read from a PCI 3.0 device list.
+  uint64_t maxDeviceListEntries = 256;
+};
+
+/// How bad a walker diagnostic is.
+enum class Severity { Warning, Error };
+
+/// One diagnostic, located at a byte offset of the file.
+struct RomDiagnostic {
+  Severity severity;
+  uint64_t offset;
+  std::string message;
+};
+
+/// Receives every diagnostic of a walk, in file order.
+using RomDiagnosticHandler = llvm::function_ref<void(const RomDiagnostic &)>;
+
+/// PCI code types (PCIR +0x14) with a name in the spec.
+enum CodeType : uint8_t {
+  CodeTypeX86 = 0x00,
+  CodeTypeOpenFirmware = 0x01,
+  CodeTypePARISC = 0x02,
+  CodeTypeEFI = 0x03,
+  CodeTypeNVData = 0x70,
+  CodeTypeNVFirmware = 0xE0,
+};
+
+/// Short name of a code type ("x86", "efi", "fcode", "pa-risc",
+/// "nvidia-data", "nvidia-fwsec", "unknown").
+llvm::StringRef codeTypeName(uint8_t codeType);
+
+/// Result of the x86 checksum over header byte 0x02 blocks.
+enum class ChecksumStatus {
+  /// The bytes sum to 0 mod 256.
+  Ok,
+  /// They do not (a warning, not an error).
+  Bad,
+  /// Byte 0x02 is 0: nothing to check.
+  Empty,
+  /// Byte 0x02 covers bytes past the end of the file: not checked.
+  PastEnd,
+};
+
+/// Name of a checksum status ("ok", "bad", "empty", "past-end").
+llvm::StringRef checksumStatusName(ChecksumStatus status);
+
+/// The NVIDIA IFR header ("NVGI") in front of the first image.
+struct IfrHeader {
+  /// IFR version (dword 1 bits 15:8).
+  uint32_t version = 0;
+  /// Fixed data size (dword 1 bits 30:16).
+  uint32_t fixedDataSize = 0;
+  /// Total data size (dword 2 bits 19:0).
+  uint32_t totalDataSize = 0;
+  /// The PCI ROM offset it gives, if it could be read.
+  std::optional<uint64_t> romOffset;
+};
+
+/// NVIDIA PCI Data Extension ("NPDE") after the data structure (§7.2).
+struct Npde {
+  /// Offset relative to the image start.
+  uint32_t offset = 0;
+  uint16_t version = 0;
+  uint16_t length = 0;
+  /// Image length in 512-byte blocks.
+  uint16_t imageBlocks = 0;
+  uint8_t flags = 0;
+  /// Bit 7 of the flags.
+  bool last = false;
+};
+
+/// The x86 (code type 0x00) header fields.
+struct X86Header {
+  /// Header byte 0x02: blocks copied and checksummed by the BIOS.
+  uint8_t initBlocks = 0;
+  /// Header bytes 0x03..0x05 (the INIT entry, normally a jump).
+  std::array<uint8_t, 3> entry = {0, 0, 0};
+  /// Header word 0x1A ("$PnP" header offset by convention; 0 if none).
+  uint16_t pnpOffset = 0;
+  ChecksumStatus checksum = ChecksumStatus::Empty;
+  /// Byte sum over `initBlocks * 512` bytes (0 when ok).
+  uint8_t checksumSum = 0;
+};
+
+/// The UEFI (code type 0x03) header fields.
+struct EfiHeader {
+  uint16_t initBlocks = 0;
+  uint32_t signature = 0;
+  uint16_t subsystem = 0;
+  uint16_t machine = 0;
+  uint16_t compression = 0;
+  /// Offset of the PE/COFF image relative to the image start.
+  uint16_t peOffset = 0;
+};
+
+/// One image of the ROM.
+struct RomImage {
+  /// Position in the walk (0-based, images after the last bit included).
+  unsigned index = 0;
+  /// File offset of the ROM header.
+  uint64_t offset = 0;
+  /// ROM signature as a little-endian u16 (0xAA55, 0x4E56 or 0xBB77).
+  uint16_t signature = 0;
+  /// Header word 0x18: data-structure offset relative to the image.
+  uint16_t pcirOffset = 0;
+  /// "PCIR", "NPDS" or "RGIS".
+  std::string pcirSignature;
+  uint16_t vendorId = 0;
+  uint16_t deviceId = 0;
+  /// PCIR +0x08: the VPD pointer (revision 0) or the device-list pointer
+  /// (revision 3).
+  uint16_t pcirWord8 = 0;
+  /// PCIR +0x0A.
+  uint16_t pcirLength = 0;
+  /// PCIR +0x0C.
+  uint8_t pcirRevision = 0;
+  /// The three raw bytes at PCIR +0x0D (prog-if, sub-class, base class).
+  std::array<uint8_t, 3> classCode = {0, 0, 0};
+  /// Base class 0 with prog-if 3: the bytes look reversed (§7.4).
+  bool classCodeReversed = false;
+  /// PCIR +0x10 in blocks.
+  uint16_t imageBlocks = 0;
+  /// PCIR +0x12, vendor defined.
+  uint16_t revisionLevel = 0;
+  uint8_t codeType = 0;
+  /// PCIR +0x15.
+  uint8_t indicator = 0;
+  /// Bit 7 of the indicator.
+  bool last = false;
+  /// Revision 3 only: max run-time length (blocks), config utility and DMTF
+  /// CLP offsets.
+  uint16_t maxRuntimeBlocks = 0;
+  uint16_t configUtilityOffset = 0;
+  uint16_t dmtfClpOffset = 0;
+  /// Revision 3 device list (without the terminating 0).
+  llvm::SmallVector<uint16_t, 0> deviceList;
+  /// Found after the chain had ended with a last-image bit (§7.2).
+  bool afterLastImage = false;
+  std::optional<Npde> npde;
+  std::optional<X86Header> x86;
+  std::optional<EfiHeader> efi;
+  /// Open Firmware: header word 0x02 (FCode start as `toke` writes it).
+  std::optional<uint16_t> fcodeStart;
+
+  /// Image length in bytes.
+  uint64_t length() const { return uint64_t(imageBlocks) * 512; }
+  /// File offset one past the image.
+  uint64_t end() const { return offset + length(); }
+};
+
+/// Everything the walker found.
+struct RomLayout {
+  /// The input's name, for messages.
+  std::string name;
+  uint64_t fileSize = 0;
+  /// Present when the file starts with "NVGI".
+  std::optional<IfrHeader> ifr;
+  /// File offset of the first image.
+  uint64_t chainStart = 0;
+  /// End of the image that ended the chain (last bit or end of file).
+  uint64_t chainEnd = 0;
+  /// End of the last image found (images after the last bit included).
+  uint64_t imagesEnd = 0;
+  /// Whether the chain ended with a last-image bit.
+  bool endedWithLastBit = false;
+  std::vector<RomImage> images;
+  /// File offset of the first code type 0x00 image, base of NVIDIA BIT
+  /// pointers.
+  std::optional<uint64_t> firstX86Offset;
+
+  /// Bytes after the last image found.
+  uint64_t trailingBytes() const { return fileSize - imagesEnd; }
+};
+
+/// Walks `data` (named `name` in messages). Reports every warning and error
+/// to `handler`; returns the layout, or failure after at least one error.
+/// Never reads outside `data`, and takes time linear in its size.
+mlir::FailureOr<RomLayout> walkRom(llvm::ArrayRef<uint8_t> data,
+                                   llvm::StringRef name,
+                                   RomDiagnosticHandler handler,
+                                   const RomLimits &limits = {});
+
+/// Output formats of `--rom-info`.
+enum class RomInfoFormat { Text, JSON };
+
+/// Prints `layout` as `--rom-info` does (docs/ROM.md); the JSON form also
+/// lists `warnings`, the warnings of the walk.
+void printRomInfo(const RomLayout &layout, RomInfoFormat format,
+                  llvm::raw_ostream &os,
+                  llvm::ArrayRef<RomDiagnostic> warnings = {});
+
+} // namespace gpuinit::rom
+
+#endif // GPUINIT_TARGET_ROM_H

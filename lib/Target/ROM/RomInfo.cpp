@@ -1,0 +1,218 @@
+//===- RomInfo.cpp - text and JSON forms of a ROM layout ------------------===//
+//
+// Prints what the ROM walker found, as `gpuinit-translate --rom-info` does
+// (the formats are documented in docs/ROM.md).
+//
+//===----------------------------------------------------------------------===//
+#include "gpuinit/Target/ROM.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace gpuinit::rom;
+using llvm::formatv;
+
+namespace {
+/// The two signature bytes in file order ("55aa").
+std::string signatureBytes(uint16_t signature) {
+  return formatv("{0:x-2}{1:x-2}", signature & 0xFF, signature >> 8).str();
+}
+
+void printText(const RomLayout &layout, llvm::raw_ostream &os) {
+  os << "rom: " << layout.name << "\n";
+  os << formatv("file size: {0:x} ({1} bytes)\n", layout.fileSize,
+                layout.fileSize);
+  if (const auto &ifr = layout.ifr) {
+    os << formatv("vendor prefix: NVGI (IFR version {0}, fixed data size "
+                  "{1:x}, total data size {2:x}, PCI ROM offset ",
+                  ifr->version, ifr->fixedDataSize, ifr->totalDataSize);
+    if (ifr->romOffset)
+      os << formatv("{0:x})\n", *ifr->romOffset);
+    else
+      os << "unknown)\n";
+  } else {
+    os << "vendor prefix: none\n";
+  }
+  unsigned inChain = 0, after = 0;
+  for (const RomImage &image : layout.images)
+    ++(image.afterLastImage ? after : inChain);
+  os << formatv("chain: {0} image{1} from {2:x} to {3:x}, {4}\n", inChain,
+                inChain == 1 ? "" : "s", layout.chainStart, layout.chainEnd,
+                layout.endedWithLastBit ? "ended by the last-image bit"
+                                        : "no last-image bit");
+  os << formatv("after last-image bit: {0} image{1}", after,
+                after == 1 ? "" : "s");
+  if (after)
+    os << formatv(" to {0:x}", layout.imagesEnd);
+  os << "\n";
+  os << formatv("trailing bytes: {0:x} from {1:x}\n", layout.trailingBytes(),
+                layout.imagesEnd);
+  if (layout.firstX86Offset)
+    os << formatv("first x86 image: {0:x}\n", *layout.firstX86Offset);
+  else
+    os << "first x86 image: none\n";
+
+  for (const RomImage &image : layout.images) {
+    os << formatv("image {0} at {1:x}: {2} (code type {3:x-2}), {4} blocks "
+                  "({5:x} bytes) to {6:x}, {7}{8}\n",
+                  image.index, image.offset, codeTypeName(image.codeType),
+                  image.codeType, image.imageBlocks, image.length(),
+                  image.end(), image.last ? "last" : "not last",
+                  image.afterLastImage ? ", after the last-image bit" : "");
+    os << formatv("  signature {0}, {1} at +{2:x}, revision {3}, length "
+                  "{4:x}\n",
+                  signatureBytes(image.signature), image.pcirSignature,
+                  image.pcirOffset, image.pcirRevision, image.pcirLength);
+    os << formatv("  id {0:x-4}:{1:x-4}, class {2:x-2} {3:x-2} {4:x-2}{5}, "
+                  "revision level {6:x-4}, indicator {7:x-2}\n",
+                  image.vendorId, image.deviceId, image.classCode[0],
+                  image.classCode[1], image.classCode[2],
+                  image.classCodeReversed ? " (reversed)" : "",
+                  image.revisionLevel, image.indicator);
+    if (image.pcirRevision == 3) {
+      os << formatv("  pci 3.0: device list pointer {0:x}, max run-time "
+                    "length {1} blocks, config utility {2:x}, DMTF CLP "
+                    "{3:x}\n",
+                    image.pcirWord8, image.maxRuntimeBlocks,
+                    image.configUtilityOffset, image.dmtfClpOffset);
+      if (!image.deviceList.empty()) {
+        os << "  device list:";
+        for (uint16_t id : image.deviceList)
+          os << formatv(" {0:x-4}", id);
+        os << "\n";
+      }
+    } else {
+      os << formatv("  vpd pointer {0:x}\n", image.pcirWord8);
+    }
+    if (const auto &npde = image.npde)
+      os << formatv("  npde at +{0:x}: version {1:x}, length {2:x}, {3} "
+                    "blocks, flags {4:x-2} ({5})\n",
+                    npde->offset, npde->version, npde->length,
+                    npde->imageBlocks, npde->flags,
+                    npde->last ? "last" : "not last");
+    if (const auto &x86 = image.x86)
+      os << formatv("  x86: init size {0} blocks, entry {1:x-2} {2:x-2} "
+                    "{3:x-2}, pnp offset {4:x}, checksum {5}\n",
+                    x86->initBlocks, x86->entry[0], x86->entry[1],
+                    x86->entry[2], x86->pnpOffset,
+                    checksumStatusName(x86->checksum));
+    if (const auto &efi = image.efi)
+      os << formatv("  efi: init size {0} blocks, signature {1:x}, subsystem "
+                    "{2}, machine {3:x-4}, compression {4}, pe offset {5:x}\n",
+                    efi->initBlocks, efi->signature, efi->subsystem,
+                    efi->machine, efi->compression, efi->peOffset);
+    if (image.fcodeStart)
+      os << formatv("  fcode: start {0:x}\n", *image.fcodeStart);
+  }
+}
+
+nlohmann::ordered_json toJSON(const RomImage &image) {
+  nlohmann::ordered_json j;
+  j["index"] = image.index;
+  j["offset"] = image.offset;
+  j["end"] = image.end();
+  j["signature"] = signatureBytes(image.signature);
+  j["code_type"] = image.codeType;
+  j["code_type_name"] = codeTypeName(image.codeType).str();
+  j["image_blocks"] = image.imageBlocks;
+  j["image_length"] = image.length();
+  j["last"] = image.last;
+  j["after_last_image"] = image.afterLastImage;
+  nlohmann::ordered_json ds;
+  ds["signature"] = image.pcirSignature;
+  ds["offset"] = image.pcirOffset;
+  ds["revision"] = image.pcirRevision;
+  ds["length"] = image.pcirLength;
+  if (image.pcirRevision == 3) {
+    ds["device_list_pointer"] = image.pcirWord8;
+    ds["max_runtime_blocks"] = image.maxRuntimeBlocks;
+    ds["config_utility_offset"] = image.configUtilityOffset;
+    ds["dmtf_clp_offset"] = image.dmtfClpOffset;
+  } else {
+    ds["vpd_pointer"] = image.pcirWord8;
+  }
+  j["data_structure"] = ds;
+  j["vendor_id"] = image.vendorId;
+  j["device_id"] = image.deviceId;
+  j["class_code"] = {image.classCode[0], image.classCode[1],
+                     image.classCode[2]};
+  j["class_code_reversed"] = image.classCodeReversed;
+  j["revision_level"] = image.revisionLevel;
+  j["indicator"] = image.indicator;
+  j["device_list"] = nlohmann::ordered_json::array();
+  for (uint16_t id : image.deviceList)
+    j["device_list"].push_back(id);
+  j["npde"] = nullptr;
+  if (const auto &npde = image.npde)
+    j["npde"] = {{"offset", npde->offset}, {"version", npde->version},
+                 {"length", npde->length}, {"image_blocks", npde->imageBlocks},
+                 {"flags", npde->flags},   {"last", npde->last}};
+  j["x86"] = nullptr;
+  if (const auto &x86 = image.x86)
+    j["x86"] = {{"init_blocks", x86->initBlocks},
+                {"entry", {x86->entry[0], x86->entry[1], x86->entry[2]}},
+                {"pnp_offset", x86->pnpOffset},
+                {"checksum", checksumStatusName(x86->checksum).str()},
+                {"checksum_sum", x86->checksumSum}};
+  j["efi"] = nullptr;
+  if (const auto &efi = image.efi)
+    j["efi"] = {
+        {"init_blocks", efi->initBlocks},  {"signature", efi->signature},
+        {"subsystem", efi->subsystem},     {"machine", efi->machine},
+        {"compression", efi->compression}, {"pe_offset", efi->peOffset}};
+  j["fcode"] = nullptr;
+  if (image.fcodeStart)
+    j["fcode"] = {{"start", *image.fcodeStart}};
+  return j;
+}
+
+void printJSON(const RomLayout &layout, llvm::raw_ostream &os,
+               llvm::ArrayRef<RomDiagnostic> warnings) {
+  nlohmann::ordered_json j;
+  j["format"] = "gpuinit-rom-info";
+  j["version"] = 1;
+  // Names of files need not be UTF-8; keep the JSON valid regardless.
+  j["name"] = layout.name;
+  j["file_size"] = layout.fileSize;
+  j["vendor_prefix"] = nullptr;
+  if (const auto &ifr = layout.ifr) {
+    nlohmann::ordered_json prefix = {{"signature", "NVGI"},
+                                     {"ifr_version", ifr->version},
+                                     {"fixed_data_size", ifr->fixedDataSize},
+                                     {"total_data_size", ifr->totalDataSize},
+                                     {"pci_rom_offset", nullptr}};
+    if (ifr->romOffset)
+      prefix["pci_rom_offset"] = *ifr->romOffset;
+    j["vendor_prefix"] = prefix;
+  }
+  j["chain_start"] = layout.chainStart;
+  j["chain_end"] = layout.chainEnd;
+  j["ended_with_last_bit"] = layout.endedWithLastBit;
+  j["images_end"] = layout.imagesEnd;
+  j["trailing_bytes"] = layout.trailingBytes();
+  j["first_x86_image"] = nullptr;
+  if (layout.firstX86Offset)
+    j["first_x86_image"] = *layout.firstX86Offset;
+  j["images"] = nlohmann::ordered_json::array();
+  for (const RomImage &image : layout.images)
+    j["images"].push_back(toJSON(image));
+  j["warnings"] = nlohmann::ordered_json::array();
+  for (const RomDiagnostic &warning : warnings)
+    j["warnings"].push_back(
+        {{"offset", warning.offset}, {"message", warning.message}});
+  os << j.dump(2, ' ', /*ensure_ascii=*/true,
+               nlohmann::ordered_json::error_handler_t::replace)
+     << "\n";
+}
+} // namespace
+
+void gpuinit::rom::printRomInfo(const RomLayout &layout, RomInfoFormat format,
+                                llvm::raw_ostream &os,
+                                llvm::ArrayRef<RomDiagnostic> warnings) {
+  if (format == RomInfoFormat::JSON)
+    printJSON(layout, os, warnings);
+  else
+    printText(layout, os);
+}
