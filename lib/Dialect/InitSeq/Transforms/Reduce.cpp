@@ -14,6 +14,9 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 
+#include <set>
+#include <tuple>
+
 namespace gpuinit::initseq {
 #define GEN_PASS_DEF_INITSEQREDUCE
 #include "initseq/InitSeqPasses.h.inc"
@@ -61,14 +64,81 @@ template <> struct DenseMapInfo<RegKey> {
 
 namespace {
 
+/// A map from registers to T that also answers "which entries overlap this
+/// access" in logarithmic time (a sequence can hold a million accesses and
+/// thousands of known registers).
+template <typename T> class RegTable {
+public:
+  T *lookup(const RegKey &k) {
+    auto it = map.find(k);
+    return it == map.end() ? nullptr : &it->second;
+  }
+  void set(const RegKey &k, T value) {
+    auto [it, inserted] = map.try_emplace(k, value);
+    if (!inserted)
+      it->second = value;
+    else
+      index.insert(indexKey(k));
+  }
+  void erase(const RegKey &k) {
+    if (map.erase(k))
+      index.erase(indexKey(k));
+  }
+  void clear() {
+    map.clear();
+    index.clear();
+  }
+  /// The keys of entries that may overlap `a`.
+  SmallVector<RegKey> overlapping(const AccessInfo &a) const {
+    SmallVector<RegKey> result;
+    auto [group, addr] = linear(a.location);
+    // No access is wider than 8 bytes: an entry starting more than 7 bytes
+    // below `addr` cannot reach it.
+    uint64_t lo = addr >= 7 ? addr - 7 : 0;
+    for (auto it = index.lower_bound({group, lo, nullptr, 0});
+         it != index.end() && std::get<0>(*it) == group &&
+         std::get<1>(*it) < addr + std::max<uint64_t>(a.span, 1);
+         ++it) {
+      RegKey k{RegAttr::getFromOpaquePointer(std::get<2>(*it)),
+               std::get<3>(*it)};
+      if (mayOverlap(toInfo(k), a))
+        result.push_back(k);
+    }
+    return result;
+  }
+  /// A copy of the plain map (for condition bodies).
+  RegTable copy() const { return *this; }
+
+private:
+  using IndexKey = std::tuple<uint64_t, uint64_t, const void *, unsigned>;
+
+  /// (address group, address) of a location: indexed I/O registers are
+  /// grouped per port pair and addressed by index, the others per space and
+  /// BAR and addressed by byte offset.
+  static std::pair<uint64_t, uint64_t> linear(RegAttr loc) {
+    uint64_t space = uint64_t(loc.getSpace());
+    if (loc.getSpace() == AddressSpace::idxio)
+      return {space | loc.getOffset() << 8 | uint64_t(loc.getDataPort()) << 24,
+              loc.getIndex()};
+    return {space | uint64_t(loc.getBar()) << 8, loc.getOffset()};
+  }
+  static IndexKey indexKey(const RegKey &k) {
+    auto [group, addr] = linear(k.location);
+    return {group, addr, k.location.getAsOpaquePointer(), k.bits};
+  }
+
+  llvm::DenseMap<RegKey, T> map;
+  std::set<IndexKey> index;
+};
+
 /// What the reduction knows at a point of a block.
 struct State {
   /// Plain registers whose current value is known.
-  llvm::DenseMap<RegKey, uint64_t> known;
+  RegTable<uint64_t> known;
   /// The last write to each plain register since the last observation point:
   /// deleting it is invisible if the register is overwritten before anything
   /// can observe it.
-  llvm::DenseMap<RegKey, WriteOp> pending;
+  RegTable<WriteOp> pending;
 };
 
 class Reducer {
@@ -94,47 +164,36 @@ private:
   /// Forgets known values and pending writes of registers overlapping `a`.
   static void clobber(State &s, const AccessInfo &a, bool keepExact = false,
                       RegKey exact = {}) {
-    SmallVector<RegKey> drop;
-    for (auto &kv : s.known)
-      if (mayOverlap(toInfo(kv.first), a) && !(keepExact && kv.first == exact))
-        drop.push_back(kv.first);
-    for (RegKey k : drop)
-      s.known.erase(k);
-    drop.clear();
-    for (auto &kv : s.pending)
-      if (mayOverlap(toInfo(kv.first), a) && !(keepExact && kv.first == exact))
-        drop.push_back(kv.first);
-    for (RegKey k : drop)
-      s.pending.erase(k);
+    for (RegKey k : s.known.overlapping(a))
+      if (!(keepExact && k == exact))
+        s.known.erase(k);
+    for (RegKey k : s.pending.overlapping(a))
+      if (!(keepExact && k == exact))
+        s.pending.erase(k);
   }
 
   /// Drops pending writes whose value `a` observes.
   static void observe(State &s, const AccessInfo &a) {
-    SmallVector<RegKey> drop;
-    for (auto &kv : s.pending)
-      if (mayOverlap(toInfo(kv.first), a))
-        drop.push_back(kv.first);
-    for (RegKey k : drop)
+    for (RegKey k : s.pending.overlapping(a))
       s.pending.erase(k);
   }
 
   /// A plain write of `value` to `key` by `op` (null for part of a block
   /// write). Returns true if the write itself is redundant.
   bool plainWrite(State &s, RegKey key, uint64_t value, WriteOp op) {
-    auto it = s.known.find(key);
-    if (it != s.known.end() && it->second == value)
+    uint64_t *known = s.known.lookup(key);
+    if (known && *known == value)
       return true;
     AccessInfo info = toInfo(key);
     clobber(s, info, /*keepExact=*/true, key);
-    auto pend = s.pending.find(key);
-    if (pend != s.pending.end()) {
-      pend->second.erase();
+    if (WriteOp *pend = s.pending.lookup(key)) {
+      pend->erase();
       ++deadWrites;
-      s.pending.erase(pend);
+      s.pending.erase(key);
     }
-    s.known[key] = value;
+    s.known.set(key, value);
     if (op)
-      s.pending[key] = op;
+      s.pending.set(key, op);
     return false;
   }
 
@@ -165,10 +224,10 @@ void Reducer::reduceRmw(RmwOp op, State &s) {
   uint64_t andMask = uint64_t(op.getAndMask()) & widthMask(info.bits);
   uint64_t orMask = uint64_t(op.getOrMask());
   if (p & rt::kPlain) {
-    auto it = s.known.find(key);
-    if (it != s.known.end()) {
-      uint64_t next = (it->second & andMask) | orMask;
-      if (next == it->second) {
+    if (uint64_t *known = s.known.lookup(key)) {
+      uint64_t old = *known;
+      uint64_t next = (old & andMask) | orMask;
+      if (next == old) {
         op.erase();
         ++rmwRemoved;
         return;
@@ -249,7 +308,7 @@ void Reducer::reduceBlock(Block &block, State &s) {
     } else if (auto cond = dyn_cast<ConditionOp>(op)) {
       s.pending.clear();
       State inner;
-      inner.known = s.known;
+      inner.known = s.known.copy();
       reduceBlock(cond.getBody().front(), inner);
       // After the region, a register written inside may hold either value.
       bool opaque = false;
