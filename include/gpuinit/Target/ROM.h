@@ -238,14 +238,108 @@ mlir::FailureOr<RomLayout> walkRom(llvm::ArrayRef<uint8_t> data,
                                    RomDiagnosticHandler handler,
                                    const RomLimits &limits = {});
 
+/// Bounds of the BIT decoder (shared/specs/nvidia-devinit.md §1, §4).
+struct BitLimits {
+  /// Most entries read from the init script table before giving up on its
+  /// 0x0000 terminator.
+  unsigned maxScripts = 256;
+};
+
+/// One BIT token entry (spec §1.1).
+struct BitToken {
+  /// File offset of the 6-byte (token-size) entry.
+  uint64_t entryOffset = 0;
+  /// Token ID, an ASCII letter by convention ('I', 'M', ...).
+  uint8_t id = 0;
+  uint8_t version = 0;
+  /// Data size in bytes.
+  uint16_t dataSize = 0;
+  /// Data pointer relative to the first x86 image; 0 means absent.
+  uint16_t dataPointer = 0;
+  /// File offset of the data when the pointer is non-zero and the data lies
+  /// inside the file (after relocation, spec §2).
+  std::optional<uint64_t> dataOffset;
+};
+
+/// One pointer field of the BIT 'I' (NVINIT_PTRS) token (spec §3).
+struct BitInitPointer {
+  /// Field name in docs/ROM.md ("script_table", "boot_scripts", ...).
+  llvm::StringRef name;
+  /// Field offset inside the token data.
+  uint8_t field = 0;
+  /// The pointer, relative to the first x86 image (0 = absent).
+  uint16_t value = 0;
+  /// The length field paired with the pointer (devinit tables, boot
+  /// scripts), when the token is long enough to hold it.
+  std::optional<uint16_t> size;
+  /// File offset of the pointed-to data when non-zero and inside the file.
+  std::optional<uint64_t> fileOffset;
+};
+
+/// The decoded BIT 'I' token.
+struct BitInitTable {
+  /// The pointer fields the token's data size covers, in field order.
+  llvm::SmallVector<BitInitPointer, 0> pointers;
+  /// The init script table's entries up to (not including) the 0x0000
+  /// terminator; empty when the table is absent or out of range.
+  llvm::SmallVector<uint16_t, 0> scripts;
+  /// Whether the terminator was found (within the file and the limit).
+  bool scriptTableTerminated = false;
+};
+
+/// The NVIDIA BIOS Information Table (spec §1).
+struct BitTable {
+  /// File offset of the header (the FF B8 bytes).
+  uint64_t offset = 0;
+  /// File offset of the first x86 image, base of the BIT pointers.
+  uint64_t base = 0;
+  /// BCD version (0x0100 = 1.00).
+  uint16_t version = 0;
+  uint8_t headerSize = 0;
+  uint8_t tokenSize = 0;
+  /// Tokens the header declares (`tokens` may hold fewer).
+  uint8_t tokenCount = 0;
+  ChecksumStatus checksum = ChecksumStatus::Empty;
+  /// Byte sum over the header-size bytes (0 when ok).
+  uint8_t checksumSum = 0;
+  /// The token entries inside the file, in table order.
+  llvm::SmallVector<BitToken, 0> tokens;
+  /// The first 'I' token with data, decoded.
+  std::optional<BitInitTable> init;
+  /// The RAM-configuration (memory strap) count from the 'M' token (§5.6).
+  std::optional<uint8_t> ramConfigCount;
+};
+
+/// Finds and decodes the BIT in the first x86 image of `rom` (laid out as
+/// `layout`): the signature FF B8 "BIT\0" searched in that image, the header,
+/// the tokens, the 'I' pointers and script table and the 'M' RAM-config
+/// count. Returns nullopt when there is no x86 image or no BIT signature (not
+/// a diagnostic: most ROMs are not NVIDIA ones). Everything else found wrong
+/// (truncated header or token list, bad checksum, token data or 'I' pointers
+/// past the end of the file, unterminated script table) is a warning to
+/// `handler`, located at the offending byte. Never reads outside `rom`.
+std::optional<BitTable> findBit(llvm::ArrayRef<uint8_t> rom,
+                                const RomLayout &layout,
+                                RomDiagnosticHandler handler,
+                                const BitLimits &limits = {});
+
+/// Maps a 16-bit BIT pointer to a file offset (spec §2): relative to the
+/// first x86 image, and past that image's length redirected behind the first
+/// code type 0xE0 image after it when there is one. Nullopt without an x86
+/// image.
+std::optional<uint64_t> bitPointerToFile(const RomLayout &layout,
+                                         uint16_t pointer);
+
 /// Output formats of `--rom-info`.
 enum class RomInfoFormat { Text, JSON };
 
-/// Prints `layout` as `--rom-info` does (docs/ROM.md); the JSON form also
-/// lists `warnings`, the warnings of the walk.
+/// Prints `layout` (and `bit`, the NVIDIA BIT when one was found) as
+/// `--rom-info` does (docs/ROM.md); the JSON form also lists `warnings`, the
+/// warnings of the walk and of the BIT decoder.
 void printRomInfo(const RomLayout &layout, RomInfoFormat format,
                   llvm::raw_ostream &os,
-                  llvm::ArrayRef<RomDiagnostic> warnings = {});
+                  llvm::ArrayRef<RomDiagnostic> warnings = {},
+                  const BitTable *bit = nullptr);
 
 } // namespace gpuinit::rom
 

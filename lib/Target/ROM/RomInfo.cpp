@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Target/ROM.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -20,7 +21,64 @@ std::string signatureBytes(uint16_t signature) {
   return formatv("{0:x-2}{1:x-2}", signature & 0xFF, signature >> 8).str();
 }
 
-void printText(const RomLayout &layout, llvm::raw_ostream &os) {
+/// A token ID as a character for the text form ('I', or 0x07 if unprintable).
+std::string tokenIdText(uint8_t id) {
+  if (id >= 0x20 && id < 0x7F)
+    return formatv("'{0}'", char(id)).str();
+  return formatv("{0:x-2}", id).str();
+}
+
+/// A token ID as a JSON string: the character, or "\xNN" if unprintable.
+std::string tokenIdJSON(uint8_t id) {
+  if (id >= 0x20 && id < 0x7F)
+    return std::string(1, char(id));
+  return formatv("\\x{0:x-2}", id).str();
+}
+
+/// A pointer and where it lands: "0x4db3 (file 0x51b3)".
+std::string pointerText(uint16_t value, std::optional<uint64_t> fileOffset) {
+  if (value == 0)
+    return "0x0 (absent)";
+  if (!fileOffset)
+    return formatv("{0:x} (out of range)", value).str();
+  return formatv("{0:x} (file {1:x})", value, *fileOffset).str();
+}
+
+void printBitText(const BitTable &bit, llvm::raw_ostream &os) {
+  os << formatv("bit: at {0:x} (x86 image +{1:x}), version {2:x-}.{3:x-2}, "
+                "header size {4}, token size {5}, {6} token{7}, checksum {8}\n",
+                bit.offset, bit.offset - bit.base, bit.version >> 8,
+                bit.version & 0xFF, bit.headerSize, bit.tokenSize,
+                bit.tokenCount, bit.tokenCount == 1 ? "" : "s",
+                checksumStatusName(bit.checksum));
+  for (const BitToken &token : bit.tokens)
+    os << formatv("  token {0} version {1}, size {2:x}, pointer {3}\n",
+                  tokenIdText(token.id), token.version, token.dataSize,
+                  pointerText(token.dataPointer, token.dataOffset));
+  if (const auto &init = bit.init) {
+    for (const BitInitPointer &pointer : init->pointers) {
+      os << formatv("  init {0} (+{1:x}): {2}", pointer.name, pointer.field,
+                    pointerText(pointer.value, pointer.fileOffset));
+      if (pointer.size)
+        os << formatv(", size {0:x}", *pointer.size);
+      os << "\n";
+    }
+    if (init->pointers.empty() || !init->pointers.front().fileOffset) {
+      os << "  init scripts: unknown (no script table)\n";
+    } else {
+      os << formatv("  init scripts: {0}{1}", init->scripts.size(),
+                    init->scriptTableTerminated ? "" : " (no terminator)");
+      for (auto [i, script] : llvm::enumerate(init->scripts))
+        os << formatv("{0} {1:x}", i == 0 ? ":" : "", script);
+      os << "\n";
+    }
+  }
+  if (bit.ramConfigCount)
+    os << formatv("  ram config count: {0}\n", *bit.ramConfigCount);
+}
+
+void printText(const RomLayout &layout, llvm::raw_ostream &os,
+               const BitTable *bit) {
   os << "rom: " << layout.name << "\n";
   os << formatv("file size: {0:x} ({1} bytes)\n", layout.fileSize,
                 layout.fileSize);
@@ -106,6 +164,10 @@ void printText(const RomLayout &layout, llvm::raw_ostream &os) {
     if (image.fcodeStart)
       os << formatv("  fcode: start {0:x}\n", *image.fcodeStart);
   }
+  if (bit)
+    printBitText(*bit, os);
+  else if (layout.firstX86Offset)
+    os << "bit: none\n";
 }
 
 nlohmann::ordered_json toJSON(const RomImage &image) {
@@ -168,8 +230,64 @@ nlohmann::ordered_json toJSON(const RomImage &image) {
   return j;
 }
 
+/// A file offset, or null when the pointer is absent or out of range.
+nlohmann::ordered_json optionalOffset(std::optional<uint64_t> offset) {
+  if (offset)
+    return *offset;
+  return nullptr;
+}
+
+nlohmann::ordered_json toJSON(const BitTable &bit) {
+  nlohmann::ordered_json j;
+  j["offset"] = bit.offset;
+  j["image_offset"] = bit.offset - bit.base;
+  j["version"] = bit.version;
+  j["header_size"] = bit.headerSize;
+  j["token_size"] = bit.tokenSize;
+  j["token_count"] = bit.tokenCount;
+  j["checksum"] = checksumStatusName(bit.checksum).str();
+  j["checksum_sum"] = bit.checksumSum;
+  j["tokens"] = nlohmann::ordered_json::array();
+  for (const BitToken &token : bit.tokens) {
+    nlohmann::ordered_json t;
+    t["id"] = tokenIdJSON(token.id);
+    t["id_code"] = token.id;
+    t["version"] = token.version;
+    t["data_size"] = token.dataSize;
+    t["data_pointer"] = token.dataPointer;
+    t["data_offset"] = optionalOffset(token.dataOffset);
+    t["entry_offset"] = token.entryOffset;
+    j["tokens"].push_back(t);
+  }
+  j["init"] = nullptr;
+  if (const auto &init = bit.init) {
+    nlohmann::ordered_json i;
+    for (const BitInitPointer &pointer : init->pointers) {
+      nlohmann::ordered_json p;
+      p["field"] = pointer.field;
+      p["pointer"] = pointer.value;
+      p["offset"] = optionalOffset(pointer.fileOffset);
+      if (pointer.size)
+        p["size"] = *pointer.size;
+      i[pointer.name.str()] = p;
+    }
+    i["scripts"] = nullptr;
+    if (!init->pointers.empty() && init->pointers.front().fileOffset) {
+      i["scripts"] = nlohmann::ordered_json::array();
+      for (uint16_t script : init->scripts)
+        i["scripts"].push_back(script);
+    }
+    i["script_table_terminated"] = init->scriptTableTerminated;
+    j["init"] = i;
+  }
+  j["ram_config_count"] = nullptr;
+  if (bit.ramConfigCount)
+    j["ram_config_count"] = *bit.ramConfigCount;
+  return j;
+}
+
 void printJSON(const RomLayout &layout, llvm::raw_ostream &os,
-               llvm::ArrayRef<RomDiagnostic> warnings) {
+               llvm::ArrayRef<RomDiagnostic> warnings, const BitTable *bit) {
   nlohmann::ordered_json j;
   j["format"] = "gpuinit-rom-info";
   j["version"] = 1;
@@ -198,6 +316,9 @@ void printJSON(const RomLayout &layout, llvm::raw_ostream &os,
   j["images"] = nlohmann::ordered_json::array();
   for (const RomImage &image : layout.images)
     j["images"].push_back(toJSON(image));
+  j["bit"] = nullptr;
+  if (bit)
+    j["bit"] = toJSON(*bit);
   j["warnings"] = nlohmann::ordered_json::array();
   for (const RomDiagnostic &warning : warnings)
     j["warnings"].push_back(
@@ -210,9 +331,10 @@ void printJSON(const RomLayout &layout, llvm::raw_ostream &os,
 
 void gpuinit::rom::printRomInfo(const RomLayout &layout, RomInfoFormat format,
                                 llvm::raw_ostream &os,
-                                llvm::ArrayRef<RomDiagnostic> warnings) {
+                                llvm::ArrayRef<RomDiagnostic> warnings,
+                                const BitTable *bit) {
   if (format == RomInfoFormat::JSON)
-    printJSON(layout, os, warnings);
+    printJSON(layout, os, warnings, bit);
   else
-    printText(layout, os);
+    printText(layout, os, bit);
 }

@@ -2,7 +2,7 @@
 //
 // Registers the ROM inspector with gpuinit-translate: walks a PCI option ROM
 // file and prints its images as text or JSON, with the walker's limits as
-// command-line options.
+// command-line options; on NVIDIA ROMs also the BIT (BIOS Information Table).
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Target/ROM.h"
@@ -47,6 +47,12 @@ struct RomCLOptions {
       llvm::cl::init(RomLimits().maxDeviceListEntries),
       llvm::cl::cat(category)};
 
+  llvm::cl::opt<unsigned> maxScripts{
+      "rom-max-scripts",
+      llvm::cl::desc("Most entries read from the NVIDIA BIT 'I' init script "
+                     "table"),
+      llvm::cl::init(BitLimits().maxScripts), llvm::cl::cat(category)};
+
   RomLimits limits() const {
     RomLimits limits;
     limits.maxFileSize = maxFileSize;
@@ -79,23 +85,26 @@ LogicalResult romInfo(const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
       buffer->getBufferSize());
   RomCLOptions &options = commandLineOptions();
   llvm::SmallVector<RomDiagnostic> warnings;
-  FailureOr<RomLayout> layout = walkRom(
-      data, llvm::sys::path::filename(name),
-      [&](const RomDiagnostic &diagnostic) {
-        Location loc = byteLocation(context, name, diagnostic.offset);
-        if (diagnostic.severity == Severity::Error) {
-          emitError(loc) << llvm::formatv("at {0:x}: ", diagnostic.offset)
-                         << diagnostic.message;
-          return;
-        }
-        emitWarning(loc) << llvm::formatv("at {0:x}: ", diagnostic.offset)
-                         << diagnostic.message;
-        warnings.push_back(diagnostic);
-      },
-      options.limits());
+  auto report = [&](const RomDiagnostic &diagnostic) {
+    Location loc = byteLocation(context, name, diagnostic.offset);
+    if (diagnostic.severity == Severity::Error) {
+      emitError(loc) << llvm::formatv("at {0:x}: ", diagnostic.offset)
+                     << diagnostic.message;
+      return;
+    }
+    emitWarning(loc) << llvm::formatv("at {0:x}: ", diagnostic.offset)
+                     << diagnostic.message;
+    warnings.push_back(diagnostic);
+  };
+  FailureOr<RomLayout> layout =
+      walkRom(data, llvm::sys::path::filename(name), report, options.limits());
   if (failed(layout))
     return failure();
-  printRomInfo(*layout, options.format, output, warnings);
+  BitLimits bitLimits;
+  bitLimits.maxScripts = options.maxScripts;
+  std::optional<BitTable> bit = findBit(data, *layout, report, bitLimits);
+  printRomInfo(*layout, options.format, output, warnings,
+               bit ? &*bit : nullptr);
   return success();
 }
 } // namespace

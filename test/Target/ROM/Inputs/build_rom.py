@@ -36,7 +36,7 @@ def npde(blocks, last, version=0x100, length=0x0C):
 
 def image(code_type=0, blocks=1, pcir_offset=0x1C, sig=b"\x55\xaa",
           ds_sig=b"PCIR", header=b"", checksum=True, init_blocks=None,
-          tail=b"", **kw):
+          tail=b"", patches=(), **kw):
     """One image: ROM header, data structure at `pcir_offset`, then `tail`
     (NPDE, device list, ...) right after the structure; x86 images get their
     init size and a correct checksum unless told otherwise."""
@@ -46,6 +46,8 @@ def image(code_type=0, blocks=1, pcir_offset=0x1C, sig=b"\x55\xaa",
     struct.pack_into("<H", data, 0x18, pcir_offset)
     ds = pcir(blocks=blocks, code_type=code_type, sig=ds_sig, **kw) + tail
     data[pcir_offset:pcir_offset + len(ds)] = ds
+    for offset, chunk in patches:
+        data[offset:offset + len(chunk)] = chunk
     if code_type == 0:
         data[2] = blocks if init_blocks is None else init_blocks
         data[3:6] = b"\xeb\x10\x90"
@@ -71,6 +73,36 @@ def nvgi(rom_offset=0x400):
     struct.pack_into("<III", data, 4, 0x001001F4, 0x800003A0, 0)
     struct.pack_into("<I", data, 0x14, rom_offset)
     return bytes(data)
+
+
+def bit(tokens, count=None, checksum=True):
+    """An NVIDIA BIT (shared/specs/nvidia-devinit.md §1.1): 12-byte header,
+    then 6-byte tokens (id, version, data size, data pointer)."""
+    header = bytearray(b"\xff\xb8BIT\x00" + struct.pack(
+        "<HBBBB", 0x100, 12, 6, len(tokens) if count is None else count, 0))
+    header[11] = (-sum(header) + (0 if checksum else 1)) & 0xFF
+    return bytes(header) + b"".join(
+        struct.pack("<BBHH", ord(t) if isinstance(t, str) else t, v, size, ptr)
+        for t, v, size, ptr in tokens)
+
+
+def u16s(*values):
+    return struct.pack("<%dH" % len(values), *values)
+
+
+def nvidia_bit(init=None, extra=(), init_size=0x1C, script_table=0x300):
+    """Patches for a 4-block x86 image (0x800 bytes) with a BIT at 0x100,
+    'I' data at 0x180 (pointers into 0x300..0x480), 'M' data at 0x1c0 and
+    a script table of three scripts at 0x300."""
+    if init is None:
+        init = u16s(script_table, 0x320, 0x330, 0x340, 0x350, 0x360, 0, 0x430,
+                    0x370, 0x440, 0x300, 0x100, 0x400, 0x80)
+    tokens = [("2", 1, 4, 0x1F0), ("I", 1, init_size, 0x180),
+              ("M", 2, 3, 0x1C0), ("N", 0, 0, 0), (0x07, 1, 2, 0x1F4)]
+    tokens += list(extra)
+    return [(0x100, bit(tokens)), (0x180, init[:init_size]),
+            (0x1C0, bytes([4, 0, 0])),
+            (0x300, u16s(0x400, 0x410, 0x420, 0))]
 
 
 def fixtures():
@@ -120,6 +152,35 @@ def fixtures():
     # A broken image-like block after the last image: a warning only.
     f["after-broken.rom"] = image(0, 1) + image(0xE0, 0, sig=b"\x56\x4e",
                                                  ds_sig=b"NPDS")
+    # NVIDIA BIT in the x86 image (4 blocks).
+    f["bit.rom"] = image(0, 4, patches=nvidia_bit())
+    # 'I' pointers past the end of the file (macro table, boot scripts with
+    # its size), a token whose data runs past the end.
+    f["bit-pointer-range.rom"] = image(0, 4, patches=nvidia_bit(
+        init=u16s(0x300, 0x320, 0xF000, 0x340, 0x350, 0x360, 0, 0x430,
+                  0x370, 0x440, 0x300, 0x100, 0x7C0, 0x80),
+        extra=[("P", 2, 0x40, 0x7F0)]))
+    f["bit-script-range.rom"] = image(0, 4, patches=nvidia_bit(
+        script_table=0x1000))
+    # Token count 9 but only 2 tokens fit before the end of the file.
+    at = 4 * BLOCK - 12 - 2 * 6 - 1
+    f["bit-truncated.rom"] = image(0, 4, patches=[(at, bit(
+        [("2", 1, 4, 0x1F0), ("M", 1, 5, 0x1C0)], count=9)),
+        (0x1C0, bytes([1, 2, 6, 0, 0]))])
+    # Pointers past the x86 image continue behind the 0xE0 image (§2):
+    # x86 (2 blocks, NPDE) + EFI + 0xE0 holding the script table.
+    init = u16s(0x410, 0, 0, 0, 0, 0, 0, 0, 0)
+    f["bit-relocated.rom"] = (
+        image(0, 2, last=False, pcir_offset=0x40,
+              tail=bytes(8) + npde(2, False),
+              patches=[(0x100, bit([("I", 1, 0x12, 0x180)])),
+                       (0x180, init)]) +
+        image(3, 1, rev=3, last=True, header=efi_header(1)) +
+        image(0xE0, 1, sig=b"\x56\x4e", ds_sig=b"NPDS", pcir_offset=0x20,
+              cls=(0, 0, 0), patches=[(0x10, u16s(0x100, 0x120, 0))]))
+    # A bad BIT header checksum: a warning.
+    f["bit-checksum.rom"] = image(0, 4, patches=[(0x100, bit(
+        [("N", 0, 0, 0)], checksum=False))])
     return f
 
 
