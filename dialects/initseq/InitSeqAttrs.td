@@ -69,8 +69,6 @@ def InitSeq_RegAttr : AttrDef<InitSeq_Dialect, "Reg"> {
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
-    /// True when the two locations can name the same device register bytes.
-    bool sameRegister(RegAttr other) const;
     static RegAttr getCfg(::mlir::MLIRContext *ctx, uint64_t offset) {
       return get(ctx, AddressSpace::cfg, 0, offset, 0, 0);
     }

@@ -198,10 +198,6 @@ std::optional<int64_t> gpuinit::initseq::getTimestamp(Operation *op) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
-bool RegAttr::sameRegister(RegAttr other) const {
-  return *this == other;
-}
-
 std::string gpuinit::initseq::formatDuration(int64_t ns) {
   static const std::pair<int64_t, const char *> units[] = {
       {1000000000, "s"}, {1000000, "ms"}, {1000, "us"}};
@@ -376,10 +372,6 @@ static ParseResult parseLocation(OpAsmParser &p, RegAttr &attr) {
                                   p.getContext(), space, bar, offset, dataPort,
                                   index);
   return success(static_cast<bool>(attr));
-}
-
-static void printLocation(OpAsmPrinter &p, Operation *, RegAttr attr) {
-  printLocationBody(p, attr);
 }
 
 static ParseResult parseHex(OpAsmParser &p, IntegerAttr &attr) {

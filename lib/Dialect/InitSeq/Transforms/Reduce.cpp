@@ -12,7 +12,6 @@
 #include "gpuinit/Support/PassStatistics.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/MapVector.h"
 
 #include <set>
 #include <tuple>
