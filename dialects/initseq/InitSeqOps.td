@@ -241,6 +241,7 @@ def InitSeq_NoteOp : InitSeq_Op<"note", [
   }];
   let arguments = !con((ins StrAttr:$text), ProvenanceArgs);
   let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
 }
 
 #endif // GPUINIT_INITSEQ_OPS_TD

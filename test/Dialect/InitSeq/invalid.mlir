@@ -251,3 +251,10 @@ initseq.sequence @width_type {
   // expected-error @below {{expected a signless integer width (i8, i16, i32 or i64), got 'f32'}}
   initseq.write mmio[bar0 + 0x0] : f32 = 0x1
 }
+
+// -----
+
+initseq.sequence @note_prov {
+  // expected-error @below {{source offset must not be negative}}
+  "initseq.note"() <{text = "x", src_offset = [-4 : i64], script = [], ts = []}> : () -> ()
+}

@@ -402,3 +402,11 @@ LogicalResult OpaqueOp::verify() {
   return verifyProvenance(*this, getSrcOffset(), getScript(),
                           getTs());
 }
+
+//===----------------------------------------------------------------------===//
+// NoteOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult NoteOp::verify() {
+  return verifyProvenance(*this, getSrcOffset(), getScript(), getTs());
+}
