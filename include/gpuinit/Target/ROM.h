@@ -60,8 +60,10 @@ struct RomLimits {
   uint64_t maxDeviceListEntries = 256;
 };
 
-/// How bad a walker diagnostic is.
-enum class Severity { Warning, Error };
+/// How bad a diagnostic is. A remark is information (an image with nothing
+/// to import); a warning is something wrong that the decoder got past; an
+/// error makes the walk or the decoder fail.
+enum class Severity { Remark, Warning, Error };
 
 /// One diagnostic, located at a byte offset of the file.
 struct RomDiagnostic {
