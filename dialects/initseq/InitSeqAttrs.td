@@ -39,7 +39,8 @@ def InitSeq_ConditionKind : I32EnumAttr<"ConditionKind",
     "a run-time condition a ROM tests", [
     I32EnumAttrCase<"strap", 0>, I32EnumAttrCase<"ramcfg", 1>,
     I32EnumAttrCase<"condition", 2>, I32EnumAttrCase<"io_condition", 3>,
-    I32EnumAttrCase<"io_flag_condition", 4>]> {
+    I32EnumAttrCase<"io_flag_condition", 4>, I32EnumAttrCase<"reg", 5>,
+    I32EnumAttrCase<"external", 6>]> {
   let cppNamespace = "::gpuinit::initseq";
   let genSpecializedAttr = 0;
 }

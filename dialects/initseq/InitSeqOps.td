@@ -70,10 +70,13 @@ def InitSeq_ConditionOp : InitSeq_Op<"condition", [
     SingleBlockImplicitTerminator<"EndOp">]> {
   let summary = "Accesses guarded by a condition the ROM tests at run time";
   let description = [{
-    The body runs only when the named run-time condition holds (or, with
-    `not`, does not hold): a strap test, a RAM-configuration index, a
-    condition-table entry or an I/O condition. Testing the condition reads
-    the device, so the op is never removed, even with an empty body.
+    Tests the named run-time condition once, when the op is reached: a strap
+    test, a RAM-configuration index, a condition-table entry or an I/O
+    condition. The body runs when the condition holds (or, with `not`, does
+    not hold); otherwise the `else` body, if there is one, runs. Exactly one
+    of the two bodies runs, decided by that single test: a body that changes
+    the tested register does not change which one. Testing the condition
+    reads the device, so the op is never removed, even with empty bodies.
 
     ```mlir
     initseq.condition strap 0x3 "strap bits 3:2 == 1" {
@@ -82,14 +85,36 @@ def InitSeq_ConditionOp : InitSeq_Op<"condition", [
     initseq.condition not ramcfg 0x2 {
       initseq.delay 10 us
     }
+    initseq.condition condition 0x5 {
+      initseq.write mmio[bar0 + 0x100204] : i32 = 0x1
+    } else {
+      initseq.write mmio[bar0 + 0x100204] : i32 = 0x2
+    }
     ```
+
+    The else region is empty when there is no `else`; an `else` whose body
+    is empty is kept as written and dropped by canonicalization.
   }];
   let arguments = !con((ins InitSeq_ConditionKindAttr:$kind, I64Attr:$index,
                             UnitAttr:$negated, OptionalAttr<StrAttr>:$label),
                        ProvenanceArgs);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region SizedRegion<1>:$body, MaxSizedRegion<1>:$elseBody);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;  // an else body holding nothing is no else
+  let extraClassDeclaration = [{
+    /// The block run when the condition holds (or, negated, fails).
+    ::mlir::Block &getThenBlock() { return getBody().front(); }
+    /// Whether the op has an else body.
+    bool hasElse() { return !getElseBody().empty(); }
+    /// The block run otherwise; null when the op has no else.
+    ::mlir::Block *getElseBlock() {
+      return hasElse() ? &getElseBody().front() : nullptr;
+    }
+    /// The else block, created (holding only its terminator) when the op has
+    /// none.
+    ::mlir::Block &getOrCreateElseBlock();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

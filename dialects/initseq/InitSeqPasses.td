@@ -39,7 +39,9 @@ def InitSeqDetectDelays
     Where two consecutive timestamped ops are further apart than `threshold`
     nanoseconds and no delay already sits between them, inserts a delay of
     the gap before the second. A poll's end is its timestamp plus the time
-    it took.
+    it took. The bodies of a condition (then and else) are scanned each as
+    a sequence of its own, starting with no previous timestamp; the
+    condition op itself is skipped.
   }];
   let options = [Option<"thresholdNs", "threshold", "int64_t", "1000000",
                         "Smallest gap (ns) that becomes a delay">];
@@ -56,7 +58,8 @@ def InitSeqDetectPolls
     observe one value and end with a read of a different value becomes one
     poll: mask = the bits that changed, expected = their final value,
     timeout = observed duration x `safety-factor`, clamped to
-    [`min-timeout`, `max-timeout`].
+    [`min-timeout`, `max-timeout`]. A run never crosses a condition: the
+    bodies of a condition (then and else) are scanned each on its own.
   }];
   let options = [
     Option<"minReads", "min-reads", "unsigned", "3", "Shortest run of reads that is a poll">,
@@ -73,10 +76,10 @@ def InitSeqSimplify : Pass<"initseq-simplify", "::gpuinit::initseq::SequenceOp">
   let description = [{
     Applies the canonicalization patterns of the initseq ops (merge adjacent
     delays, drop zero delays, one-value block write to write, read-modify-
-    write mask normal form) in a single walk over the sequence. It reaches
-    the same result as `-canonicalize` on initseq ops, without the greedy
-    driver's worklist, which dominates on million-access traces; it is the
-    step `initseq-optimize-pipeline` uses.
+    write mask normal form, drop an empty `else`) in a single walk over the
+    sequence. It reaches the same result as `-canonicalize` on initseq ops,
+    without the greedy driver's worklist, which dominates on million-access
+    traces; it is the step `initseq-optimize-pipeline` uses.
   }];
   let statistics = [Statistic<"numRewrites", "rewrites", "Ops rewritten or erased">];
 }
@@ -87,7 +90,8 @@ def InitSeqCoalesce : Pass<"initseq-coalesce", "::gpuinit::initseq::SequenceOp">
     Adjacent writes of one width to consecutive registers (offset increasing
     by the access size) in cfg, mmio or io space become one block write.
     This changes no access: a block write is defined as those writes, in
-    order.
+    order. A run never crosses a condition: the bodies of a condition (then
+    and else) are merged each on its own.
   }];
   let options = [Option<"minRun", "min-run", "unsigned", "2",
                         "Shortest run of writes that becomes a block write">];

@@ -91,6 +91,7 @@ const char *opName(SimOpKind kind) {
   case SimOpKind::Delay:
     return "initseq.delay";
   case SimOpKind::ConditionBegin:
+  case SimOpKind::ConditionElse:
   case SimOpKind::ConditionEnd:
     return "initseq.condition";
   case SimOpKind::Opaque:
@@ -252,6 +253,10 @@ absl::string_view gpuinit::runtime::simCondKindName(SimCondKind kind) {
     return "io_condition";
   case SimCondKind::IoFlagCondition:
     return "io_flag_condition";
+  case SimCondKind::Reg:
+    return "reg";
+  case SimCondKind::External:
+    return "external";
   }
   return "?";
 }
@@ -356,6 +361,18 @@ SimOp &SimProgram::beginCondition(SimCondKind kind, uint64_t index,
   return op;
 }
 
+SimOp &SimProgram::elseCondition() {
+  if (open_.empty()) {
+    // Unbalanced: verify() reports it.
+    SimOp &op = append(SimOpKind::ConditionElse);
+    return op;
+  }
+  SimOp begin = ops[open_.back()];
+  SimOp &op = ops.emplace_back(begin);
+  op.kind = SimOpKind::ConditionElse;
+  return op;
+}
+
 SimOp &SimProgram::endCondition() {
   if (open_.empty()) {
     // Unbalanced: verify() reports it.
@@ -397,7 +414,8 @@ std::string SimProgram::formatLoc(const SimSourceLoc &l) const {
 }
 
 absl::Status SimProgram::verify() const {
-  std::vector<size_t> open;
+  // Open conditions: position of the begin, and whether the else started.
+  std::vector<std::pair<size_t, bool>> open;
   for (size_t pos = 0; pos < ops.size(); ++pos) {
     const SimOp &op = ops[pos];
     auto fail = [&](absl::string_view msg) {
@@ -469,17 +487,24 @@ absl::Status SimProgram::verify() const {
     case SimOpKind::Delay:
       break;
     case SimOpKind::ConditionBegin:
-      open.push_back(pos);
+      open.push_back({pos, false});
+      break;
+    case SimOpKind::ConditionElse:
+      if (open.empty() || ops[open.back().first].number != op.number)
+        return fail("condition else does not match a condition begin");
+      if (open.back().second)
+        return fail("condition has a second else");
+      open.back().second = true;
       break;
     case SimOpKind::ConditionEnd:
-      if (open.empty() || ops[open.back()].number != op.number)
+      if (open.empty() || ops[open.back().first].number != op.number)
         return fail("condition end does not match a condition begin");
       open.pop_back();
       break;
     }
   }
   if (!open.empty()) {
-    const SimOp &op = ops[open.back()];
+    const SimOp &op = ops[open.back().first];
     return absl::InvalidArgumentError(
         absl::StrCat(formatLoc(op.loc), ": error: op #", op.number,
                      " initseq.condition: condition is never closed"));
@@ -496,6 +521,18 @@ struct SimEventStream::Impl {
     for (const RegRange &r : map.ranges())
       anyPlain |= (r.props & kPlain) != 0;
     cacheProps = map.ranges().size() > 8;
+    // The program is verified: conditions are balanced.
+    beginHasElse.assign(prog.ops.size(), false);
+    std::vector<size_t> open;
+    for (size_t pos = 0; pos < prog.ops.size(); ++pos) {
+      SimOpKind kind = prog.ops[pos].kind;
+      if (kind == SimOpKind::ConditionBegin)
+        open.push_back(pos);
+      else if (kind == SimOpKind::ConditionElse && !open.empty())
+        beginHasElse[open.back()] = true;
+      else if (kind == SimOpKind::ConditionEnd && !open.empty())
+        open.pop_back();
+    }
   }
 
   const SimProgram &prog;
@@ -536,21 +573,37 @@ struct SimEventStream::Impl {
       e.setBy[b] = w;
   }
 
-  /// A condition being simulated: the value each word had before the body
-  /// first changed it.
+  /// A condition being simulated: the value (and writers) each word had
+  /// before a path of the condition first changed it, and the value the body
+  /// left it with (`before` until the else body starts).
   struct Saved {
     uint32_t entry;
     SimValue before;
     uint32_t prevSavedIn;
+    SimValue thenEnd;
+    std::array<uint32_t, 8> setBy;
+  };
+  /// All storage as a condition found it, kept when everything is forgotten
+  /// (an opaque op) in a body whose else body is still to come.
+  struct Snapshot {
+    std::vector<Entry> entries;
+    U64Map index;
+    uint32_t clearWriter;
   };
   struct Frame {
     uint32_t id;
     uint32_t begin;
     std::vector<Saved> saved;
     bool clearedAll = false;
+    /// The condition has an else body, and it is running.
+    bool hasElse = false;
+    bool inElse = false;
+    std::unique_ptr<Snapshot> snapshot;
   };
   std::vector<Frame> frames;
   uint32_t nextFrameId = 1;
+  /// Positions of the ConditionBegin ops whose condition has an else body.
+  std::vector<bool> beginHasElse;
 
   // Where the simulation is: op, block write element, read-modify-write
   // half, whether End was produced.
@@ -598,7 +651,7 @@ struct SimEventStream::Impl {
     Entry &e = entries[idx];
     if (e.savedIn == f.id)
       return;
-    f.saved.push_back({idx, e.cur, e.savedIn});
+    f.saved.push_back({idx, e.cur, e.savedIn, e.cur, e.setBy});
     e.savedIn = f.id;
   }
 
@@ -686,6 +739,7 @@ struct SimEventStream::Impl {
   /// Makes all plain storage unknown (an opaque op may have changed any
   /// register), as `w` did it.
   void clearAll(uint32_t w) {
+    snapshotForElse();
     clearWriter = w;
     entries.clear();
     index.clear();
@@ -735,8 +789,62 @@ struct SimEventStream::Impl {
     ev.bits = uint8_t(bits);
   }
 
-  /// Leaves a condition: a plain byte stays known only where the taken and
-  /// the not-taken path agree.
+  /// Before all storage is forgotten: each open condition whose else body is
+  /// still to come keeps the storage it found (the current storage with what
+  /// its body, nested bodies included, changed put back).
+  void snapshotForElse() {
+    for (size_t j = 0; j < frames.size(); ++j) {
+      Frame &f = frames[j];
+      if (!f.hasElse || f.inElse || f.snapshot)
+        continue;
+      auto snap = std::make_unique<Snapshot>();
+      snap->entries = entries;
+      snap->index = index;
+      snap->clearWriter = clearWriter;
+      // Outer frames last: a word an outer body changed first has the
+      // outer frame's value from before.
+      for (size_t i = frames.size(); i-- > j;)
+        for (const Saved &s : frames[i].saved) {
+          Entry &e = snap->entries[s.entry];
+          e.cur = s.before;
+          e.setBy = s.setBy;
+          e.savedIn = s.prevSavedIn;
+        }
+      for (Entry &e : snap->entries) {
+        e.obs = e.cur;
+        e.dirty = false;
+      }
+      f.snapshot = std::move(snap);
+    }
+  }
+
+  /// Starts the else body: it runs from the storage the condition found,
+  /// which the device saw at the enter event. Words the body changed are
+  /// restored, or, when the body forgot all storage, all of it.
+  void startElse() {
+    Frame &f = frames.back();
+    f.inElse = true;
+    if (f.snapshot) {
+      // The condition is clearedAll: its end forgets all storage again, so
+      // its saved words no longer matter.
+      entries = std::move(f.snapshot->entries);
+      index = std::move(f.snapshot->index);
+      clearWriter = f.snapshot->clearWriter;
+      dirty.clear();
+      f.saved.clear();
+      f.snapshot.reset();
+      return;
+    }
+    for (Saved &s : f.saved) {
+      Entry &e = entries[s.entry];
+      s.thenEnd = e.cur;
+      e.cur = e.obs = s.before;
+      e.setBy = s.setBy;
+    }
+  }
+
+  /// Leaves a condition: a plain byte stays known only where both paths
+  /// agree (without an else body, the not-taken path changes nothing).
   void leaveCondition() {
     Frame f = std::move(frames.back());
     frames.pop_back();
@@ -749,7 +857,7 @@ struct SimEventStream::Impl {
       Entry &e = entries[s.entry];
       SimValue merged;
       merged.known =
-          s.before.known & e.cur.known & ~(s.before.value ^ e.cur.value);
+          s.thenEnd.known & e.cur.known & ~(s.thenEnd.value ^ e.cur.value);
       merged.value = e.cur.value & merged.known;
       if (merged != e.cur) {
         if (!w)
@@ -759,16 +867,19 @@ struct SimEventStream::Impl {
             e.setBy[b] = w;
         e.cur = merged;
       }
-      // Both paths leave the merged value; the exit event already showed
-      // the taken path's.
+      // Both paths leave the merged value; the else and exit events already
+      // showed what each path leaves.
       e.obs = e.cur;
       if (frames.empty()) {
         e.savedIn = 0;
         continue;
       }
       Frame &outer = frames.back();
+      // The outer path has not changed the word (else it would have saved
+      // it): its value before is this condition's.
       if (s.prevSavedIn != outer.id)
-        outer.saved.push_back({s.entry, s.before, s.prevSavedIn});
+        outer.saved.push_back(
+            {s.entry, s.before, s.prevSavedIn, s.before, s.setBy});
       e.savedIn = outer.id;
     }
   }
@@ -909,7 +1020,18 @@ bool SimEventStream::Impl::produce(SimEvent &ev) {
       ev.condKind = op.condKind;
       ev.flag = op.flag;
       ev.aux = op.value;
-      frames.push_back({nextFrameId++, pos, {}, false});
+      frames.push_back(
+          {nextFrameId++, pos, {}, false, bool(beginHasElse[pos]), false, {}});
+      ++pc;
+      return true;
+    case SimOpKind::ConditionElse:
+      // next() drops the marker again when the else path turns out to show
+      // the device nothing.
+      emit(ev, SimEventKind::ConditionElse, pos);
+      ev.condKind = op.condKind;
+      ev.flag = op.flag;
+      ev.aux = op.value;
+      startElse();
       ++pc;
       return true;
     case SimOpKind::ConditionEnd:
@@ -950,6 +1072,26 @@ bool SimEventStream::Impl::next(SimEvent &ev) {
         break;
       held.aux = saturatingAdd(held.aux, scratch.aux);
       held.merged += 1;
+    }
+    std::swap(ev, held);
+    std::swap(held, scratch);
+    return true;
+  }
+  if (held.kind == SimEventKind::ConditionElse) {
+    // An else path with no event that leaves storage as it found it is no
+    // else path: the exit shows what the body left, as without an else.
+    if (!produce(scratch)) {
+      finished = true;
+      return false;
+    }
+    if (scratch.kind == SimEventKind::ConditionExit &&
+        scratch.changes.empty()) {
+      held.kind = SimEventKind::ConditionExit;
+      held.op = scratch.op;
+      held.writerMark = scratch.writerMark;
+      std::swap(ev, held);
+      haveHeld = false;
+      return true;
     }
     std::swap(ev, held);
     std::swap(held, scratch);
@@ -1119,9 +1261,11 @@ std::string SimEventStream::describe(const SimEvent &ev) const {
   case SimEventKind::Delay:
     return "delay " + formatSimDuration(ev.aux);
   case SimEventKind::ConditionEnter:
+  case SimEventKind::ConditionElse:
   case SimEventKind::ConditionExit:
-    return absl::StrCat(ev.kind == SimEventKind::ConditionEnter ? "enter"
-                                                                : "leave",
+    return absl::StrCat(ev.kind == SimEventKind::ConditionEnter  ? "enter"
+                        : ev.kind == SimEventKind::ConditionElse ? "else of"
+                                                                 : "leave",
                         " condition ", ev.flag ? "not " : "",
                         simCondKindName(ev.condKind), " ", hex(ev.aux));
   case SimEventKind::Opaque: {
@@ -1149,6 +1293,8 @@ std::string SimEventStream::origin(const SimEvent &ev) const {
   std::string s = opOrigin(prog, ev.op, ev.element);
   if (ev.kind == SimEventKind::ConditionExit)
     s = "end of " + s;
+  else if (ev.kind == SimEventKind::ConditionElse)
+    s = "else of " + s;
   if (ev.merged)
     absl::StrAppend(&s, ", merged with ", ev.merged, " more ",
                     ev.merged == 1 ? "delay" : "delays");
@@ -1209,6 +1355,7 @@ bool sameAction(const SimEvent &x, const SimProgram &px, const SimEvent &y,
   case SimEventKind::Delay:
     return x.aux == y.aux;
   case SimEventKind::ConditionEnter:
+  case SimEventKind::ConditionElse:
   case SimEventKind::ConditionExit:
     return x.condKind == y.condKind && x.flag == y.flag && x.aux == y.aux;
   case SimEventKind::Opaque: {

@@ -319,6 +319,146 @@ TEST(InitSeqSim, OpaqueInsideConditionForgetsEverything) {
             "unknown (merged after op #1 initseq.condition at p.mlir:2:3), ");
 }
 
+TEST(InitSeqSim, ElseBodyStartsFromTheStorageBeforeTheCondition) {
+  // X = 1; if (c) X = 2 else { delay; X = 3 }: the else body's delay sees
+  // X = 1 (the body's X = 2 never happened on that path).
+  SimProgram p;
+  p.write(kPlainX, 32, 0x1);
+  p.beginCondition(SimCondKind::Condition, 0x5, false);
+  p.write(kPlainX, 32, 0x2);
+  p.elseCondition();
+  p.delay(10);
+  p.write(kPlainX, 32, 0x3);
+  p.endCondition();
+  std::vector<SimEvent> ev = events(p, testMap());
+  ASSERT_EQ(ev.size(), 5u);
+  EXPECT_EQ(ev[0].kind, SimEventKind::ConditionEnter);
+  ASSERT_EQ(ev[0].changes.size(), 1u);
+  EXPECT_EQ(ev[0].changes[0].after, (SimValue{0xffffffff, 0x1}));
+  // The else marker shows what the body leaves.
+  EXPECT_EQ(ev[1].kind, SimEventKind::ConditionElse);
+  ASSERT_EQ(ev[1].changes.size(), 1u);
+  EXPECT_EQ(ev[1].changes[0].after, (SimValue{0xffffffff, 0x2}));
+  // Nothing changed since the enter event on the else path.
+  EXPECT_EQ(ev[2].kind, SimEventKind::Delay);
+  EXPECT_TRUE(ev[2].changes.empty());
+  EXPECT_EQ(ev[3].kind, SimEventKind::ConditionExit);
+  ASSERT_EQ(ev[3].changes.size(), 1u);
+  EXPECT_EQ(ev[3].changes[0].before, (SimValue{0xffffffff, 0x1}));
+  EXPECT_EQ(ev[3].changes[0].after, (SimValue{0xffffffff, 0x3}));
+  // After the condition X is 2 or 3: bit 0 is unknown, the others agree
+  // (bit 1 is 1).
+  SimProgram q = p;
+  q.poll(kPlainX, 32, 0x2, false, 0x0, 1000);
+  EXPECT_FALSE(compareSimPrograms(q, q, testMap()).ok());
+  SimProgram r = p;
+  r.poll(kPlainX, 32, 0x1, false, 0x0, 1000);
+  EXPECT_TRUE(compareSimPrograms(r, r, testMap()).ok());
+}
+
+TEST(InitSeqSim, ElsePathsThatShowNothingAreNoElse) {
+  // An else body with no event that leaves storage as it found it (here: a
+  // write of the value X already has, and a read-pure read) is no else.
+  SimProgram a, b, c;
+  for (SimProgram *p : {&a, &b, &c}) {
+    p->write(kPlainX, 32, 0x1);
+    p->beginCondition(SimCondKind::Strap, 0x1, false);
+    p->write(kPlainX, 32, 0x2);
+  }
+  a.elseCondition();
+  a.write(kPlainX, 32, 0x1);
+  a.read(kStatus, 32);
+  b.elseCondition();
+  for (SimProgram *p : {&a, &b, &c}) {
+    p->endCondition();
+    p->delay(10);
+  }
+  SimComparison ab = compare(a, b), ac = compare(a, c);
+  EXPECT_TRUE(ab.equivalent());
+  EXPECT_TRUE(ac.equivalent());
+  // enter, leave, delay, end.
+  EXPECT_EQ(ac.events, 4u);
+
+  // A write the else path leaves behind is seen when it ends.
+  SimProgram d = c, e;
+  e.write(kPlainX, 32, 0x1);
+  e.beginCondition(SimCondKind::Strap, 0x1, false);
+  e.write(kPlainX, 32, 0x2);
+  e.elseCondition();
+  e.write(kPlainY, 32, 0x7);
+  e.endCondition();
+  e.delay(10);
+  SimComparison de = compare(d, e);
+  ASSERT_FALSE(de.equivalent());
+  EXPECT_EQ(de.divergence->event, 1u);
+  EXPECT_EQ(de.divergence->summary, "different device events");
+  EXPECT_NE(de.divergence->b.find("else of condition strap 0x1"),
+            std::string::npos);
+}
+
+TEST(InitSeqSim, ElseEventsAreCompared) {
+  // The same side-effecting write in the body or in the else body differs.
+  SimProgram a, b;
+  a.beginCondition(SimCondKind::RamCfg, 0x2, false);
+  a.write(kDoorbell, 32, 0x1);
+  a.elseCondition();
+  a.endCondition();
+  b.beginCondition(SimCondKind::RamCfg, 0x2, false);
+  b.elseCondition();
+  b.write(kDoorbell, 32, 0x1);
+  b.endCondition();
+  SimComparison r = compare(a, b);
+  ASSERT_FALSE(r.equivalent());
+  EXPECT_EQ(r.divergence->event, 1u);
+}
+
+TEST(InitSeqSim, ElseAfterOpaqueBodyStartsFromTheStorageBefore) {
+  // The body forgets all storage; the else body still starts from X = 1, so
+  // writing X = 1 there changes nothing.
+  const uint64_t operands[] = {0x1};
+  SimProgram a, b;
+  for (SimProgram *p : {&a, &b}) {
+    p->write(kPlainX, 32, 0x1);
+    p->beginCondition(SimCondKind::Strap, 0, false);
+    p->write(kPlainY, 32, 0x2);
+    p->beginCondition(SimCondKind::Strap, 1, false);
+    p->opaque("INIT_PLL", operands);
+    p->endCondition();
+    p->elseCondition();
+  }
+  a.write(kPlainX, 32, 0x1);
+  a.delay(10);
+  b.delay(10);
+  for (SimProgram *p : {&a, &b})
+    p->endCondition();
+  EXPECT_TRUE(compare(a, b).equivalent());
+  // After the condition everything is unknown (the body forgot it).
+  SimProgram e = b, f = b;
+  f.write(kPlainX, 32, 0x1);
+  EXPECT_FALSE(compare(e, f).equivalent());
+
+  // Y, written only in the body, is unknown again on the else path: writing
+  // the body's value there is seen.
+  SimProgram c, d;
+  for (SimProgram *p : {&c, &d}) {
+    p->beginCondition(SimCondKind::Strap, 0, false);
+    p->write(kPlainY, 32, 0x2);
+    p->opaque("INIT_PLL", operands);
+    p->write(kPlainY, 32, 0x2);
+    p->elseCondition();
+  }
+  d.write(kPlainY, 32, 0x2);
+  for (SimProgram *p : {&c, &d}) {
+    p->delay(10);
+    p->endCondition();
+  }
+  SimComparison r = compare(c, d);
+  ASSERT_FALSE(r.equivalent());
+  EXPECT_TRUE(r.divergence->stateOnly);
+  // enter, opaque, else, then the delay.
+  EXPECT_EQ(r.divergence->event, 3u);
+}
+
 TEST(InitSeqSim, DifferentConditionsDiverge) {
   SimProgram a, b;
   a.beginCondition(SimCondKind::Strap, 0x3, false);
@@ -490,6 +630,18 @@ TEST(InitSeqSim, VerifyRejectsBadPrograms) {
   SimProgram d;
   d.write(kPlainX, 8, 0x100);
   EXPECT_FALSE(d.verify().ok());
+  SimProgram e;
+  e.elseCondition();
+  EXPECT_FALSE(e.verify().ok());
+  SimProgram f;
+  f.beginCondition(SimCondKind::Strap, 0, false).loc = f.fileLoc("f.mlir", 3, 4);
+  f.elseCondition();
+  f.elseCondition();
+  f.endCondition();
+  absl::Status twice = f.verify();
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.message(), "f.mlir:3:4: error: op #0 initseq.condition: "
+                             "condition has a second else");
 }
 
 TEST(InitSeqSim, EndOfSequenceIsAnEvent) {

@@ -22,7 +22,8 @@
 //   - a delay: consecutive delays with no plain change between them are one
 //     delay of their sum, and a zero delay is nothing;
 //   - entering a condition (kind, index, negated), the events of its body,
-//     and leaving it;
+//     then, when the else path does something the device can see, the else
+//     marker and the events of the else body, and leaving it;
 //   - an opaque op (kind and operands);
 //   - the end of the sequence.
 //   Notes are not events.
@@ -34,8 +35,12 @@
 //   new_i = or_i ? 1 : (and_i ? old_i : 0).
 // * Accesses with side effects make the plain bytes they overlap unknown;
 //   an opaque op makes all plain storage unknown.
-// * A condition body is simulated as taken; after it, a plain bit keeps a
-//   known value only where the taken and the not-taken paths agree.
+// * A condition is one test: both paths are simulated, the body from the
+//   storage before the condition, then the else body from that same storage
+//   (no else body is an empty one). The else marker shows the storage the
+//   body leaves; it is left out when the else path has no event and leaves
+//   storage as it found it, so `{A} else {}` is `{A}`. After the condition, a
+//   plain bit keeps a known value only where both paths agree.
 // * A poll of plain storage whose known bits can never satisfy it is an
 //   error (the sequence would time out there).
 //
@@ -107,13 +112,19 @@ enum class SimCondKind : uint8_t {
   Condition = 2,
   IoCondition = 3,
   IoFlagCondition = 4,
+  /// A register test written out in the ROM itself (the label says which).
+  Reg = 5,
+  /// A test of state outside the device's registers (I2C, AUX, a ROM
+  /// condition id the importer does not know).
+  External = 6,
 };
 
 /// The keyword initseq uses for a condition kind ("strap", "ramcfg", ...).
 absl::string_view simCondKindName(SimCondKind kind);
 
 /// What a program op does (one per initseq op; a condition is a begin/end
-/// pair around its body).
+/// pair around its body, with an else marker between the body and the else
+/// body when it has one).
 enum class SimOpKind : uint8_t {
   Write,
   Rmw,
@@ -122,6 +133,7 @@ enum class SimOpKind : uint8_t {
   Poll,
   Delay,
   ConditionBegin,
+  ConditionElse,
   ConditionEnd,
   Opaque,
 };
@@ -159,16 +171,17 @@ struct SimOp {
   /// BlockWrite values / Opaque operands: SimProgram::values[first, +count).
   uint32_t first = 0;
   uint32_t count = 0;
-  /// The op's number in its sequence (pre-order, from 0; a ConditionEnd has
-  /// its ConditionBegin's number).
+  /// The op's number in its sequence (pre-order, from 0; a ConditionElse or
+  /// ConditionEnd has its ConditionBegin's number).
   uint32_t number = 0;
   /// Source location.
   SimSourceLoc loc;
 };
 
 /// An MLIR-free initialization sequence: ops in order, a condition's body
-/// bracketed by ConditionBegin/ConditionEnd. The builder methods append an op,
-/// number it and return it (the reference is valid until the next append).
+/// bracketed by ConditionBegin/ConditionEnd (with ConditionElse between the
+/// body and the else body). The builder methods append an op, number it and
+/// return it (the reference is valid until the next append).
 class SimProgram {
 public:
   /// The sequence's name, without '@'.
@@ -190,8 +203,13 @@ public:
   SimOp &poll(SimReg reg, unsigned bits, uint64_t mask, bool compareNe,
               uint64_t expected, uint64_t timeoutNs);
   SimOp &delay(uint64_t ns);
-  /// Opens a condition; ops until the matching endCondition() are its body.
+  /// Opens a condition; ops until the matching elseCondition() or
+  /// endCondition() are its body.
   SimOp &beginCondition(SimCondKind kind, uint64_t index, bool negated);
+  /// Ends the body of the innermost open condition: ops until the matching
+  /// endCondition() are its else body, run when the body is not (the
+  /// returned op copies its begin's kind, index, number and location).
+  SimOp &elseCondition();
   /// Closes the innermost open condition (the returned op copies its
   /// begin's kind, index, number and location).
   SimOp &endCondition();
@@ -211,7 +229,8 @@ public:
 
   /// Checks every invariant the simulator relies on (widths allowed in the
   /// space, values fit the width, accesses inside the space, conditions
-  /// balanced, pool ranges valid). Errors are located.
+  /// balanced with at most one else each, pool ranges valid). Errors are
+  /// located.
   absl::Status verify() const;
 
 private:
@@ -239,6 +258,9 @@ enum class SimEventKind : uint8_t {
   Poll,
   Delay,
   ConditionEnter,
+  /// Between the body's events and the else body's: shows the storage the
+  /// body leaves.
+  ConditionElse,
   ConditionExit,
   Opaque,
   End,

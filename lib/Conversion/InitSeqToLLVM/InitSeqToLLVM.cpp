@@ -552,12 +552,20 @@ void SequenceLowering::lowerCondition(ConditionOp op) {
   Value taken =
       LLVM::ICmpOp::create(b, loc, pred, holds, constant(loc, i32, 0));
   Block *body = newBlock();
-  // The join block is attached after the body's own blocks: program order.
+  // The else and join blocks are attached after the blocks of the body
+  // before them: program order.
+  Block *elseBody = op.hasElse() ? newBlock(/*attach=*/false) : nullptr;
   Block *cont = newBlock(/*attach=*/false);
-  LLVM::CondBrOp::create(b, loc, taken, body, cont);
+  LLVM::CondBrOp::create(b, loc, taken, body, elseBody ? elseBody : cont);
   b.setInsertionPointToEnd(body);
-  lowerOps(op.getBody().front());
+  lowerOps(op.getThenBlock());
   LLVM::BrOp::create(b, loc, cont);
+  if (elseBody) {
+    func.getBody().push_back(elseBody);
+    b.setInsertionPointToEnd(elseBody);
+    lowerOps(*op.getElseBlock());
+    LLVM::BrOp::create(b, loc, cont);
+  }
   func.getBody().push_back(cont);
   b.setInsertionPointToEnd(cont);
 }

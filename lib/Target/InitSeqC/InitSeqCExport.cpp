@@ -1,8 +1,10 @@
 //===- InitSeqCExport.cpp - initseq.sequence to a C99 replay header -------===//
 //
 // Flattens a sequence into a const table (a condition is an entry followed
-// by its body, which the replay skips when the condition fails) and writes it
-// with a replay routine that needs nothing but <stdint.h> and the hooks.
+// by its body, which the replay skips when the condition fails, then, with
+// an else, an ELSE entry followed by the else body, which the replay skips
+// when the condition held) and writes it with a replay routine that needs
+// nothing but <stdint.h> and the hooks.
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Target/InitSeqC.h"
@@ -145,10 +147,18 @@ static inline int @P@_replay_ex(const struct @P@_hooks *h, void *ctx,
         break;
       }
       holds = h->condition(ctx, op->cond_kind, op->a) != 0;
-      if (holds == ((op->flags & @U@_FLAG_NEGATED) != 0))
-        i += op->count; /* skip the body */
+      if (holds == ((op->flags & @U@_FLAG_NEGATED) != 0)) {
+        /* Skip the body, and the ELSE entry after it: run the else body. */
+        i += op->count;
+        if (op->flags & @U@_FLAG_ELSE)
+          ++i;
+      }
       break;
     }
+    case @U@_OP_ELSE:
+      /* Reached only at the end of a body that ran: skip the else body. */
+      i += op->count;
+      break;
     default:
       break;
     }
@@ -179,6 +189,7 @@ constexpr const char *kDecls = R"(
 #define @U@_OP_POLL 4u
 #define @U@_OP_DELAY 5u
 #define @U@_OP_COND 6u
+#define @U@_OP_ELSE 7u
 
 /* Address spaces. */
 #define @U@_SPACE_CFG 0u
@@ -196,6 +207,7 @@ constexpr const char *kDecls = R"(
 /* Entry flags. */
 #define @U@_FLAG_NE 1u      /* POLL: wait until the masked value differs */
 #define @U@_FLAG_NEGATED 2u /* COND: run the body when the condition fails */
+#define @U@_FLAG_ELSE 4u    /* COND: an ELSE entry and an else body follow */
 
 /* Results of @P@_replay. */
 #define @U@_OK 0
@@ -235,7 +247,9 @@ struct @P@_op {
   uint8_t index;      /* indexed I/O: register index */
   uint8_t cond_kind;  /* COND: @U@_COND_* */
   uint16_t data_port; /* indexed I/O: data port */
-  uint32_t count;     /* BLOCK: values; COND: entries in its body */
+  uint32_t count;     /* BLOCK: values; COND: entries in its body (the ELSE
+                         entry not included); ELSE: entries in the else
+                         body */
   uint64_t addr;      /* offset, port or index port; BLOCK: first register */
   uint64_t a;         /* WRITE value, RMW and-mask, POLL mask, DELAY ns,
                          COND index, BLOCK first value in @P@_values */
@@ -294,13 +308,14 @@ public:
 
 private:
   /// Checks that everything in `block` can be replayed and counts the table
-  /// entries of every condition body.
+  /// entries of every condition body (then and else).
   LogicalResult check(Block &block, const std::string &path, uint64_t &count);
   void entries(raw_ostream &os, Block &block, unsigned indent);
 
   SequenceOp seq;
   std::string prefix, upper;
-  llvm::DenseMap<Operation *, uint64_t> bodySize;
+  /// Table entries of each condition body, by block.
+  llvm::DenseMap<Block *, uint64_t> bodySize;
   uint64_t numEntries = 0;
   /// Next table index while writing.
   uint64_t nextEntry = 0;
@@ -323,9 +338,16 @@ LogicalResult CExporter::check(Block &block, const std::string &path,
         .Case<ConditionOp>([&](ConditionOp c) {
           ++count;
           uint64_t inner = 0;
-          r = check(c.getBody().front(), where + ".", inner);
-          bodySize[c] = inner;
+          r = check(c.getThenBlock(), where + ".", inner);
+          bodySize[&c.getThenBlock()] = inner;
           count += inner;
+          if (Block *elseBlock = c.getElseBlock(); elseBlock && succeeded(r)) {
+            ++count; // the ELSE entry
+            uint64_t other = 0;
+            r = check(*elseBlock, where + ".else.", other);
+            bodySize[elseBlock] = other;
+            count += other;
+          }
         })
         .Case<OpaqueOp>([&](OpaqueOp o) {
           r = o.emitError()
@@ -371,7 +393,7 @@ struct Entry {
       os << ", .cond_kind = " << upper << "_COND_" << condKind;
     if (dataPort)
       os << ", .data_port = " << llvm::format_hex(dataPort, 0);
-    if (kind == "BLOCK" || kind == "COND")
+    if (kind == "BLOCK" || kind == "COND" || kind == "ELSE")
       os << ", .count = " << count;
     for (auto [name, value] : {std::pair{".addr", &addr}, std::pair{".a", &a},
                                std::pair{".b", &b}, std::pair{".c", &c}})
@@ -444,9 +466,13 @@ void CExporter::entries(raw_ostream &os, Block &block, unsigned indent) {
         .Case<ConditionOp>([&](ConditionOp c) {
           e.kind = "COND";
           e.condKind = stringifyConditionKind(c.getKind()).upper();
-          if (c.getNegated())
+          if (c.getNegated() && c.hasElse())
+            e.flags = "NEGATED | " + upper + "_FLAG_ELSE";
+          else if (c.getNegated())
             e.flags = "NEGATED";
-          e.count = bodySize.lookup(c);
+          else if (c.hasElse())
+            e.flags = "ELSE";
+          e.count = bodySize.lookup(&c.getThenBlock());
           e.a = decU64(c.getIndex());
         });
     os.indent(indent) << "/* " << nextEntry++ << " */ ";
@@ -456,7 +482,16 @@ void CExporter::entries(raw_ostream &os, Block &block, unsigned indent) {
       if (auto label = c.getLabel())
         os << " /* " << commentSafe(*label) << " */";
       os << "\n";
-      entries(os, c.getBody().front(), indent + 2);
+      entries(os, c.getThenBlock(), indent + 2);
+      if (Block *elseBlock = c.getElseBlock()) {
+        Entry elseEntry;
+        elseEntry.kind = "ELSE";
+        elseEntry.count = bodySize.lookup(elseBlock);
+        os.indent(indent) << "/* " << nextEntry++ << " */ ";
+        elseEntry.print(os, upper);
+        os << ",\n";
+        entries(os, *elseBlock, indent + 2);
+      }
       continue;
     }
     os << "\n";
@@ -486,7 +521,9 @@ LogicalResult CExporter::run(raw_ostream &os) {
 
   os << "\n#define " << upper << "_NUM_OPS " << numEntries << "u\n\n"
      << "/* The operations, in order; a COND entry is followed by the "
-        "`count`\n   entries of its body. */\n"
+        "`count`\n   entries of its body, then, with "
+     << upper << "_FLAG_ELSE, by an ELSE entry and the\n   `count` entries "
+        "of its else body. */\n"
      << "static const struct " << prefix << "_op " << prefix << "_ops["
      << std::max<uint64_t>(numEntries, 1) << "] = {\n";
   entries(os, seq.getBodyBlock(), 2);

@@ -213,12 +213,21 @@ public:
           if (auto label = c.getLabel())
             field("label", *label);
           provenance(c);
+          auto nested = [&](Block &block) {
+            os << '[';
+            body(block, indentation + 2, /*withEnd=*/false);
+            if (!block.without_terminator().empty())
+              indent(indentation);
+            os << ']';
+          };
           key("ops");
-          os << '[';
-          body(c.getBody().front(), indentation + 2, /*withEnd=*/false);
-          if (!c.getBody().front().without_terminator().empty())
-            indent(indentation);
-          os << ']';
+          nested(c.getThenBlock());
+          // An else body is written even when empty: IR -> JSON -> IR keeps
+          // it exactly.
+          if (Block *elseBlock = c.getElseBlock()) {
+            key("else");
+            nested(*elseBlock);
+          }
         })
         .Case<EndOp>([&](EndOp) { os << "\"END\""; });
     os << '}';
@@ -586,7 +595,9 @@ LogicalResult Exporter::checkV11(Block &block, unsigned depth) {
                               << kInitSeqJSONMaxConditionDepth
                               << " levels, the JSON importer's limit";
           if (succeeded(r))
-            r = checkV11(c.getBody().front(), depth + 1);
+            r = checkV11(c.getThenBlock(), depth + 1);
+          if (succeeded(r) && c.hasElse())
+            r = checkV11(*c.getElseBlock(), depth + 1);
         })
         .Default([&](Operation *other) {
           r = other->emitError()

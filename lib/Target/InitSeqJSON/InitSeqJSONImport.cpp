@@ -37,10 +37,11 @@ constexpr unsigned kMaxErrors = 20;
 //===----------------------------------------------------------------------===//
 
 /// Where an operation object starts, and where the operations nested in its
-/// `ops` array (COND) start.
+/// `ops` and `else` arrays (COND) start.
 struct OpPos {
   size_t offset = 0;
   std::vector<OpPos> children;
+  std::vector<OpPos> elseChildren;
 };
 
 /// A character iterator that publishes how far the JSON lexer has read, so
@@ -156,7 +157,7 @@ private:
     // Every element of an operation list has a position, objects or not, so
     // that positions and elements stay aligned.
     if (top.opList)
-      top.opList->push_back(OpPos{lastOffset(), {}});
+      top.opList->push_back(OpPos{lastOffset(), {}, {}});
     if (top.value->is_array()) {
       auto &arr = top.value->get_ref<json::array_t &>();
       arr.push_back(std::move(v));
@@ -188,6 +189,8 @@ private:
         frame.opList = &ops;
       } else if (!isObject && parent.op && parent.key == "ops") {
         frame.opList = &parent.op->children;
+      } else if (!isObject && parent.op && parent.key == "else") {
+        frame.opList = &parent.op->elseChildren;
       } else if (isObject && stack.size() == 1 && parent.key == "_metadata") {
         metadataOffset = offset;
       }
@@ -210,12 +213,16 @@ private:
 //===----------------------------------------------------------------------===//
 
 /// Names an operation by its path: "#3" at top level, "#3.0" for the first
-/// operation inside the COND at #3.
+/// operation in the `ops` of the COND at #3, "#3.else.0" for the first in its
+/// `else`.
 struct OpPath {
   const OpPath *parent;
   uint64_t index;
+  /// In the `else` of the parent COND (else in its `ops`).
+  bool inElse = false;
   std::string str() const {
-    std::string s = parent ? parent->str() + "." : "#";
+    std::string s =
+        parent ? parent->str() + (inElse ? ".else." : ".") : std::string("#");
     return s + std::to_string(index);
   }
 };
@@ -285,11 +292,11 @@ private:
   Location locAt(size_t offset);
   bool readMetadata(const json &md, Location loc, SequenceOp seq);
   bool readTopLevel11(const json &root, Location loc, SequenceOp seq);
-  /// Imports the operations of `arr` (init_sequence or a COND's ops) before
-  /// the terminator of `block`.
+  /// Imports the operations of `arr` (init_sequence, or a COND's `ops` or,
+  /// with `inElse`, its `else`) before the terminator of `block`.
   void importOps(const json &arr, std::vector<OpPos> &pos, Block &block,
                  const OpPath *parent, unsigned depth,
-                 std::vector<V10Entry> *entries);
+                 std::vector<V10Entry> *entries, bool inElse = false);
   /// Imports one operation; fills `entry` for the rule checks.
   void importOp(const json &obj, OpPos &pos, const OpPath &path, unsigned depth,
                 V10Entry &entry);
@@ -953,6 +960,7 @@ void Importer::importOp(const json &obj, OpPos &pos, const OpPath &path,
     std::optional<bool> negated = r.boolean("negated");
     std::optional<std::string> label = r.str("label", false);
     const json *ops = r.array("ops");
+    const json *elseOps = r.array("else", /*required=*/false);
     readProvenance(r, src, script, ts);
     if (depth + 1 > kInitSeqJSONMaxConditionDepth)
       r.fieldError("ops", "nests conditions deeper than " +
@@ -965,8 +973,12 @@ void Importer::importOp(const json &obj, OpPos &pos, const OpPath &path,
         label ? b.getStringAttr(*label) : StringAttr(), src, script, ts);
     ConditionOp::ensureTerminator(cond.getBody(), b, loc);
     OpBuilder::InsertionGuard guard(b);
-    importOps(*ops, pos.children, cond.getBody().front(), &path, depth + 1,
+    importOps(*ops, pos.children, cond.getThenBlock(), &path, depth + 1,
               nullptr);
+    // "else": [] is an else body holding nothing, kept as written.
+    if (elseOps)
+      importOps(*elseOps, pos.elseChildren, cond.getOrCreateElseBlock(), &path,
+                depth + 1, nullptr, /*inElse=*/true);
     return;
   }
   if (name == "OPAQUE") {
@@ -1012,7 +1024,7 @@ void Importer::importOp(const json &obj, OpPos &pos, const OpPath &path,
 
 void Importer::importOps(const json &arr, std::vector<OpPos> &pos, Block &block,
                          const OpPath *parent, unsigned depth,
-                         std::vector<V10Entry> *entries) {
+                         std::vector<V10Entry> *entries, bool inElse) {
   b.setInsertionPoint(block.getTerminator());
   if (entries)
     entries->resize(arr.size());
@@ -1027,7 +1039,7 @@ void Importer::importOps(const json &arr, std::vector<OpPos> &pos, Block &block,
       stopped = true;
       return;
     }
-    OpPath path{parent, i};
+    OpPath path{parent, i, inElse};
     V10Entry scratch;
     importOp(arr[i], pos[i], path, depth, entries ? (*entries)[i] : scratch);
   }

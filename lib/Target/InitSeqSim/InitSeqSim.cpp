@@ -101,8 +101,13 @@ LogicalResult Converter::convertBlock(Block &block) {
       prog.beginCondition(static_cast<rt::SimCondKind>(c.getKind()),
                           uint64_t(c.getIndex()), c.getNegated())
           .loc = loc;
-      if (failed(convertBlock(c.getBody().front())))
+      if (failed(convertBlock(c.getThenBlock())))
         return failure();
+      if (Block *elseBlock = c.getElseBlock()) {
+        prog.elseCondition();
+        if (failed(convertBlock(*elseBlock)))
+          return failure();
+      }
       prog.endCondition();
     } else if (auto o = dyn_cast<OpaqueOp>(op)) {
       prog.opaque(o.getKind().str(),

@@ -104,3 +104,78 @@ initseq.sequence @nested {
   }
   initseq.write mmio[bar0 + 0x000010] : i32 = 0x4
 }
+
+// -----
+
+// With an else body the condition is tested once: the branch goes to the
+// body or to the else body, and both branch to the join block. Blocks follow
+// program order (body, else body, join).
+// CHECK-LABEL: llvm.func @with_else(
+// CHECK:         %[[H:.*]] = llvm.call @gpuinit_condition
+// CHECK-NOT:     llvm.call @gpuinit_condition
+// CHECK:         %[[TAKEN:.*]] = llvm.icmp "eq" %[[H]], %{{.*}} : i32
+// CHECK-NEXT:    llvm.cond_br %[[TAKEN]], ^[[THEN:bb[0-9]+]], ^[[ELSE:bb[0-9]+]]
+// CHECK-NEXT:  ^[[THEN]]:
+// CHECK-NEXT:    llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT:    llvm.getelementptr %{{.*}}[32]
+// CHECK-NEXT:    llvm.store volatile
+// CHECK-NEXT:    llvm.br ^[[JOIN:bb[0-9]+]]
+// CHECK-NEXT:  ^[[ELSE]]:
+// CHECK-NEXT:    llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT:    llvm.getelementptr %{{.*}}[32]
+// CHECK-NEXT:    llvm.store volatile
+// CHECK-NEXT:    llvm.br ^[[JOIN]]
+// CHECK-NEXT:  ^[[JOIN]]:
+// CHECK-NEXT:    llvm.mlir.constant(3 : i32) : i32
+// CHECK-NEXT:    llvm.getelementptr %{{.*}}[36]
+// CHECK-NEXT:    llvm.store volatile
+// CHECK:         llvm.return
+initseq.sequence @with_else {
+  initseq.condition not strap 0x1 {
+    initseq.write mmio[bar0 + 0x000020] : i32 = 0x1
+  } else {
+    initseq.write mmio[bar0 + 0x000020] : i32 = 0x2
+  }
+  initseq.write mmio[bar0 + 0x000024] : i32 = 0x3
+}
+
+// -----
+
+// An else body that polls: the poll's failure return sits in the else
+// branch, whose remaining accesses continue in a block of their own before
+// the join; an empty else body still gets its block.
+// CHECK-LABEL: llvm.func @else_poll(
+// CHECK:         llvm.cond_br %{{.*}}, ^[[THEN:bb[0-9]+]], ^[[ELSE:bb[0-9]+]]
+// CHECK-NEXT:  ^[[THEN]]:
+// CHECK-NEXT:    llvm.br ^[[JOIN:bb[0-9]+]]
+// CHECK-NEXT:  ^[[ELSE]]:
+// CHECK-NEXT:    llvm.call @gpuinit_time_ns
+// CHECK:         llvm.mlir.constant(1000 : i64) : i64
+// CHECK:       ^{{bb[0-9]+}}:
+// CHECK-NEXT:    %[[CODE:.*]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT:    llvm.return %[[CODE]] : i32
+// CHECK-NEXT:  ^{{bb[0-9]+}}:
+// CHECK-NEXT:    llvm.mlir.constant(4 : i32) : i32
+// CHECK-NEXT:    llvm.getelementptr %{{.*}}[44]
+// CHECK-NEXT:    llvm.store volatile
+// CHECK-NEXT:    llvm.br ^[[JOIN]]
+// CHECK-NEXT:  ^[[JOIN]]:
+// CHECK:         llvm.call @gpuinit_condition
+// CHECK:         llvm.cond_br %{{.*}}, ^[[T2:bb[0-9]+]], ^[[E2:bb[0-9]+]]
+// CHECK-NEXT:  ^[[T2]]:
+// CHECK-NEXT:    llvm.br ^[[J2:bb[0-9]+]]
+// CHECK-NEXT:  ^[[E2]]:
+// CHECK-NEXT:    llvm.br ^[[J2]]
+// CHECK-NEXT:  ^[[J2]]:
+// CHECK-NEXT:    llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT:    llvm.return
+initseq.sequence @else_poll {
+  initseq.condition ramcfg 0x2 {
+  } else {
+    initseq.poll mmio[bar0 + 0x000028] : i32 mask 0x1 eq 0x1 timeout 1 us
+    initseq.write mmio[bar0 + 0x00002c] : i32 = 0x4
+  }
+  initseq.condition strap 0x0 {
+  } else {
+  }
+}

@@ -10,6 +10,10 @@
 // RUN: %t.stuck.O0 | FileCheck %s --check-prefix=STUCK
 // RUN: %clang -O2 -Wno-override-module %t.ll %S/Inputs/fake_device.c -DREPLAY=stuck -o %t.stuck.O2
 // RUN: %t.stuck.O2 | FileCheck %s --check-prefix=STUCK
+// RUN: %clang -O0 -Wno-override-module %t.ll %S/Inputs/fake_device.c -DREPLAY=branches -o %t.branches.O0
+// RUN: %t.branches.O0 | FileCheck %s --check-prefix=BRANCHES
+// RUN: %clang -O2 -Wno-override-module %t.ll %S/Inputs/fake_device.c -DREPLAY=branches -o %t.branches.O2
+// RUN: %t.branches.O2 | FileCheck %s --check-prefix=BRANCHES
 
 initseq.sequence @bringup {
   initseq.read mmio[bar0 + 0x000000] : i32 -> 0xe63a0a1
@@ -151,3 +155,49 @@ initseq.sequence @stuck {
 // STUCK-NEXT: final bar0+0x000000 = 0x0e63a0a1
 // STUCK-NEXT: final cfg+0x000000 = 0x0fc610de
 // STUCK-NOT:  final
+
+// Conditions with an else body, for both outcomes of the test (the fake
+// device holds strap 3 and ramcfg 2, nothing else): each op asks the device
+// once, then exactly one of its bodies runs.
+initseq.sequence @branches {
+  initseq.condition strap 0x3 {
+    initseq.write mmio[bar0 + 0x000300] : i32 = 0x1
+  } else {
+    initseq.write mmio[bar0 + 0x000300] : i32 = 0x2
+  }
+  initseq.condition strap 0x1 {
+    initseq.write mmio[bar0 + 0x000304] : i32 = 0x3
+  } else {
+    initseq.write mmio[bar0 + 0x000304] : i32 = 0x4
+    initseq.condition not ramcfg 0x2 {
+      initseq.write mmio[bar0 + 0x000308] : i32 = 0x5
+    } else {
+      initseq.write mmio[bar0 + 0x000308] : i32 = 0x6
+    }
+  }
+  initseq.condition not strap 0x1 {
+    initseq.write mmio[bar0 + 0x00030c] : i32 = 0x7
+  } else {
+    initseq.write mmio[bar0 + 0x00030c] : i32 = 0x8
+  }
+  initseq.write mmio[bar0 + 0x000310] : i32 = 0x9
+}
+
+// BRANCHES:      cond strap 0x3 -> 1
+// BRANCHES-NEXT: mmio.w32 bar0+0x000300 <- 0x00000001
+// BRANCHES-NEXT: cond strap 0x1 -> 0
+// BRANCHES-NEXT: mmio.w32 bar0+0x000304 <- 0x00000004
+// BRANCHES-NEXT: cond ramcfg 0x2 -> 1
+// BRANCHES-NEXT: mmio.w32 bar0+0x000308 <- 0x00000006
+// BRANCHES-NEXT: cond strap 0x1 -> 0
+// BRANCHES-NEXT: mmio.w32 bar0+0x00030c <- 0x00000007
+// BRANCHES-NEXT: mmio.w32 bar0+0x000310 <- 0x00000009
+// BRANCHES-NEXT: return 0
+// BRANCHES-NEXT: final bar0+0x000000 = 0x0e63a0a1
+// BRANCHES-NEXT: final bar0+0x000300 = 0x00000001
+// BRANCHES-NEXT: final bar0+0x000304 = 0x00000004
+// BRANCHES-NEXT: final bar0+0x000308 = 0x00000006
+// BRANCHES-NEXT: final bar0+0x00030c = 0x00000007
+// BRANCHES-NEXT: final bar0+0x000310 = 0x00000009
+// BRANCHES-NEXT: final cfg+0x000000 = 0x0fc610de
+// BRANCHES-NOT:  final

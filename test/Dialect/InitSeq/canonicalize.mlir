@@ -88,6 +88,52 @@ initseq.sequence @keep {
 
 // -----
 
+// An else body holding nothing is no else; the condition stays even when
+// both bodies are empty, and a non-empty else body stays (a note is
+// something). Nested conditions are canonicalized too, and an else body
+// emptied by another canonicalization goes as well.
+// CHECK-LABEL: initseq.sequence @empty_else
+// CHECK-NEXT:    initseq.condition strap 0x1 {
+// CHECK-NEXT:    }
+// CHECK-NEXT:    initseq.condition strap 0x2 {
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x000100] : i32 = 0x1
+// CHECK-NEXT:    }
+// CHECK-NEXT:    initseq.condition not ramcfg 0x3 {
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      initseq.note "kept"
+// CHECK-NEXT:      initseq.condition ramcfg 0x4 {
+// CHECK-NEXT:        initseq.delay 3 us
+// CHECK-NEXT:      }
+// CHECK-NEXT:    }
+// CHECK-NEXT:    initseq.condition strap 0x5 {
+// CHECK-NEXT:    }
+// CHECK-NEXT:  }
+initseq.sequence @empty_else {
+  initseq.condition strap 1 {
+  } else {
+  }
+  initseq.condition strap 2 {
+    initseq.write mmio[bar0 + 0x100] : i32 = 0x1
+  } else {
+  }
+  initseq.condition not ramcfg 3 {
+  } else {
+    initseq.note "kept"
+    initseq.condition ramcfg 4 {
+      initseq.delay 1 us
+      initseq.delay 2 us
+    } else {
+    }
+  }
+  // Emptied by dropping a zero delay, then dropped.
+  initseq.condition strap 5 {
+  } else {
+    initseq.delay 0 ns
+  }
+}
+
+// -----
+
 // A run of delays merges into the first, whatever the driver.
 // CHECK-LABEL: initseq.sequence @delay_run
 // CHECK-NEXT:    initseq.delay 4 us ts 1

@@ -6,8 +6,8 @@
 // RUN: gpuinit-opt %s --pass-pipeline='builtin.module(initseq.sequence(initseq-coalesce{min-run=4}))' | FileCheck %s --check-prefix=MIN4
 
 // STATS:      InitSeqCoalesce
-// STATS-NEXT:   (S) 3 block-writes
-// STATS-NEXT:   (S) 8 writes-merged
+// STATS-NEXT:   (S) 5 block-writes
+// STATS-NEXT:   (S) 12 writes-merged
 
 // CHECK-LABEL: initseq.sequence @runs
 // CHECK-NEXT:    initseq.block_write mmio[bar0 + 0x001000] : i32 stride 0x4 = [0x1, 0x2, 0x3] ts 10
@@ -52,6 +52,45 @@ initseq.sequence @runs {
     initseq.write mmio[bar0 + 0x2] : i16 = 0x2
     initseq.write mmio[bar0 + 0x4] : i16 = 0x3
   }
+}
+
+// A run never crosses a condition; the body and the else body are merged
+// each on its own.
+// CHECK-LABEL: initseq.sequence @cond_runs
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x000000] : i32 = 0x1
+// CHECK-NEXT:    initseq.condition strap 0x0 {
+// CHECK-NEXT:      initseq.block_write mmio[bar0 + 0x000004] : i32 stride 0x4 = [0x2, 0x3]
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      initseq.block_write mmio[bar0 + 0x000004] : i32 stride 0x4 = [0x4, 0x5]
+// CHECK-NEXT:      initseq.delay 1 us
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x00000c] : i32 = 0x6
+// CHECK-NEXT:    }
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x00000c] : i32 = 0x7
+// CHECK-NEXT:  }
+// IN-LABEL: initseq.sequence @cond_runs
+// IN-NEXT: initseq.write mmio[bar0 + 0x000000] : i32 = 0x1
+// IN-NEXT: initseq.condition strap 0x0 {
+// IN-NEXT:   initseq.write mmio[bar0 + 0x000004] : i32 = 0x2
+// IN-NEXT:   initseq.write mmio[bar0 + 0x000008] : i32 = 0x3
+// IN-NEXT: } else {
+// IN-NEXT:   initseq.write mmio[bar0 + 0x000004] : i32 = 0x4
+// IN-NEXT:   initseq.write mmio[bar0 + 0x000008] : i32 = 0x5
+// IN-NEXT:   initseq.delay 1 us
+// IN-NEXT:   initseq.write mmio[bar0 + 0x00000c] : i32 = 0x6
+// IN-NEXT: }
+// IN-NEXT: initseq.write mmio[bar0 + 0x00000c] : i32 = 0x7
+initseq.sequence @cond_runs {
+  initseq.write mmio[bar0 + 0x0] : i32 = 0x1
+  initseq.condition strap 0 {
+    initseq.write mmio[bar0 + 0x4] : i32 = 0x2
+    initseq.write mmio[bar0 + 0x8] : i32 = 0x3
+  } else {
+    initseq.write mmio[bar0 + 0x4] : i32 = 0x4
+    initseq.write mmio[bar0 + 0x8] : i32 = 0x5
+    initseq.delay 1 us
+    initseq.write mmio[bar0 + 0xc] : i32 = 0x6
+  }
+  initseq.write mmio[bar0 + 0xc] : i32 = 0x7
 }
 
 // Expand keeps order and widths, including a stride-0 (FIFO) block.

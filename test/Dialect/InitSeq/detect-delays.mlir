@@ -3,8 +3,8 @@
 // RUN: gpuinit-opt %s --pass-pipeline='builtin.module(initseq.sequence(initseq-detect-delays{threshold=100000}))' | FileCheck %s --check-prefix=LOW
 
 // STATS:      InitSeqDetectDelays
-// STATS-NEXT:   (S) 3 delays-inserted
-// STATS-NEXT:   (S) 5600000 delay-ns
+// STATS-NEXT:   (S) 5 delays-inserted
+// STATS-NEXT:   (S) 10600000 delay-ns
 
 // CHECK-LABEL: initseq.sequence @gaps
 // CHECK-NEXT:    initseq.write mmio[bar0 + 0x000100] : i32 = 0x1 ts 1000000000
@@ -47,4 +47,30 @@ initseq.sequence @after_poll {
 initseq.sequence @no_ts {
   initseq.write mmio[bar0 + 0x100] : i32 = 0x1
   initseq.write mmio[bar0 + 0x100] : i32 = 0x1
+}
+
+// Each body of a condition (then and else) is scanned as a sequence of its
+// own, from no previous timestamp: no gap is measured into a body, and the
+// else body does not continue from the end of the body.
+// CHECK-LABEL: initseq.sequence @conditions
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x000100] : i32 = 0x1 ts 0
+// CHECK-NEXT:    initseq.condition strap 0x1 {
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x000104] : i32 = 0x2 ts 10000000
+// CHECK-NEXT:      initseq.delay 2 ms ts 10000000
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x000108] : i32 = 0x3 ts 12000000
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x00010c] : i32 = 0x4 ts 20000000
+// CHECK-NEXT:      initseq.delay 3 ms ts 20000000
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x000110] : i32 = 0x5 ts 23000000
+// CHECK-NEXT:    }
+// CHECK-NEXT:  }
+initseq.sequence @conditions {
+  initseq.write mmio[bar0 + 0x100] : i32 = 0x1 ts 0
+  initseq.condition strap 1 {
+    initseq.write mmio[bar0 + 0x104] : i32 = 0x2 ts 10000000
+    initseq.write mmio[bar0 + 0x108] : i32 = 0x3 ts 12000000
+  } else {
+    initseq.write mmio[bar0 + 0x10c] : i32 = 0x4 ts 20000000
+    initseq.write mmio[bar0 + 0x110] : i32 = 0x5 ts 23000000
+  }
 }

@@ -3,8 +3,8 @@
 // RUN: not gpuinit-opt %s --pass-pipeline='builtin.module(initseq.sequence(initseq-detect-polls{min-reads=1}))' 2>&1 | FileCheck %s --check-prefix=BADOPT
 
 // STATS:      InitSeqDetectPolls
-// STATS-NEXT:   (S) 4 polls-detected
-// STATS-NEXT:   (S) 13 reads-folded
+// STATS-NEXT:   (S) 6 polls-detected
+// STATS-NEXT:   (S) 19 reads-folded
 // BADOPT: need min-reads >= 2
 
 // Bit 1 flips after three reads over 40 us: timeout = 10 x 40 us, raised to
@@ -72,4 +72,35 @@ initseq.sequence @no_ts {
   initseq.read mmio[bar0 + 0x400] : i32 -> 0x0
   initseq.read mmio[bar0 + 0x400] : i32 -> 0x1
   initseq.read mmio[bar0 + 0x400] : i32 -> 0x1
+}
+
+// A run never crosses a condition: the reads before it, in its body, in its
+// else body and after it are scanned each on their own (two equal reads
+// before the op and one changed read in a body or after the op are no poll).
+// CHECK-LABEL: initseq.sequence @conditions
+// CHECK-COUNT-2: initseq.read mmio[bar0 + 0x000500] : i32 -> 0x0
+// CHECK-NEXT:    initseq.condition strap 0x1 {
+// CHECK-NEXT:      initseq.read mmio[bar0 + 0x000500] : i32 -> 0x1
+// CHECK-NEXT:      initseq.poll mmio[bar0 + 0x000504] : i32 mask 0x1 eq 0x1 timeout 1 s{{$}}
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      initseq.read mmio[bar0 + 0x000500] : i32 -> 0x1
+// CHECK-NEXT:      initseq.poll mmio[bar0 + 0x000508] : i32 mask 0x4 eq 0x4 timeout 1 s{{$}}
+// CHECK-NEXT:    }
+// CHECK-NEXT:    initseq.read mmio[bar0 + 0x000500] : i32 -> 0x1
+// CHECK-NEXT:  }
+initseq.sequence @conditions {
+  initseq.read mmio[bar0 + 0x500] : i32 -> 0x0
+  initseq.read mmio[bar0 + 0x500] : i32 -> 0x0
+  initseq.condition strap 1 {
+    initseq.read mmio[bar0 + 0x500] : i32 -> 0x1
+    initseq.read mmio[bar0 + 0x504] : i32 -> 0x0
+    initseq.read mmio[bar0 + 0x504] : i32 -> 0x0
+    initseq.read mmio[bar0 + 0x504] : i32 -> 0x1
+  } else {
+    initseq.read mmio[bar0 + 0x500] : i32 -> 0x1
+    initseq.read mmio[bar0 + 0x508] : i32 -> 0x0
+    initseq.read mmio[bar0 + 0x508] : i32 -> 0x0
+    initseq.read mmio[bar0 + 0x508] : i32 -> 0x4
+  }
+  initseq.read mmio[bar0 + 0x500] : i32 -> 0x1
 }

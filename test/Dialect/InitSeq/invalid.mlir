@@ -221,7 +221,85 @@ initseq.sequence @cond_index {
   // expected-error @below {{condition index must not be negative}}
   "initseq.condition"() <{kind = #initseq<condition_kind strap>, index = -1 : i64}> ({
     "initseq.end"() : () -> ()
+  }, {
   }) : () -> ()
+}
+
+// -----
+
+// A condition has two regions, the body and the else body (empty: no else).
+initseq.sequence @cond_one_region {
+  // expected-error @below {{'initseq.condition' op expected 2 regions}}
+  "initseq.condition"() <{kind = #initseq<condition_kind strap>, index = 1 : i64}> ({
+    "initseq.end"() : () -> ()
+  }) : () -> ()
+}
+
+// -----
+
+initseq.sequence @cond_else_two_blocks {
+  // expected-error @below {{'initseq.condition' op expects region #1 to have 0 or 1 blocks}}
+  "initseq.condition"() <{kind = #initseq<condition_kind strap>, index = 1 : i64}> ({
+    "initseq.end"() : () -> ()
+  }, {
+    "initseq.end"() : () -> ()
+  ^bb1:
+    "initseq.end"() : () -> ()
+  }) : () -> ()
+}
+
+// -----
+
+initseq.sequence @cond_else_argument {
+  // expected-error @below {{'initseq.condition' op region #1 should have no arguments}}
+  "initseq.condition"() <{kind = #initseq<condition_kind strap>, index = 1 : i64}> ({
+    "initseq.end"() : () -> ()
+  }, {
+  ^bb0(%x: i32):
+    "initseq.end"() : () -> ()
+  }) : () -> ()
+}
+
+// -----
+
+initseq.sequence @cond_else_no_terminator {
+  "initseq.condition"() <{kind = #initseq<condition_kind strap>, index = 1 : i64}> ({
+    "initseq.end"() : () -> ()
+  }, {
+    // expected-error @below {{block with no terminator}}
+    "initseq.delay"() <{ns = 1000 : i64}> : () -> ()
+  }) : () -> ()
+}
+
+// -----
+
+// The else body ends with initseq.end, nothing else.
+initseq.sequence @cond_else_wrong_terminator {
+  // expected-error @below {{'initseq.condition' op expects regions to end with 'initseq.end', found 'llvm.unreachable'}}
+  // expected-note @below {{in custom textual format, the absence of terminator implies 'initseq.end'}}
+  "initseq.condition"() <{kind = #initseq<condition_kind strap>, index = 1 : i64}> ({
+    "initseq.end"() : () -> ()
+  }, {
+    "llvm.unreachable"() : () -> ()
+  }) : () -> ()
+}
+
+// -----
+
+initseq.sequence @cond_else_without_body {
+  initseq.condition strap 0x1 {
+  // expected-error @below {{expected '{' to begin a region}}
+  } else
+}
+
+// -----
+
+initseq.sequence @cond_two_elses {
+  initseq.condition strap 0x1 {
+  } else {
+  // expected-error @below {{initseq.condition has at most one 'else'; nest a condition in the else body instead}}
+  } else {
+  }
 }
 
 // -----

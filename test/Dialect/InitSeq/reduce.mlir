@@ -160,6 +160,76 @@ initseq.sequence @into_condition {
 
 // -----
 
+// The body and the else body are reduced each on its own, from what is known
+// before the op (exactly one of them runs): a value known before flows into
+// the else body (0x100c), the body's values do not (0x1000), and an
+// overwritten write inside the else body goes (0x1004 = 0x1). Nothing
+// crosses the op: the write before it that the else body overwrites stays
+// (cfg 0x40), so does the else body's last write that a write after the op
+// overwrites (0x1004 = 0x2), and a register the else body writes is unknown
+// after the op (cfg 0x40 = 0x1 again). One no body writes stays known
+// (0x1008). An else body left empty stays, and so does the op.
+// CHECK-LABEL: initseq.sequence @else_body
+// CHECK-NEXT:    initseq.write cfg[0x040] : i32 = 0x1
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x001008] : i32 = 0x9
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x00100c] : i32 = 0x7
+// CHECK-NEXT:    initseq.condition strap 0x1 {
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x001000] : i32 = 0x5
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x001000] : i32 = 0x5
+// CHECK-NEXT:      initseq.write mmio[bar0 + 0x001004] : i32 = 0x2
+// CHECK-NEXT:      initseq.write cfg[0x040] : i32 = 0x2
+// CHECK-NEXT:    }
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x001004] : i32 = 0x3
+// CHECK-NEXT:    initseq.write cfg[0x040] : i32 = 0x1
+// CHECK-NEXT:    initseq.condition ramcfg 0x0 {
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:    }
+// CHECK-NEXT:  }
+initseq.sequence @else_body {
+  initseq.write cfg[0x40] : i32 = 0x1
+  initseq.write mmio[bar0 + 0x1008] : i32 = 0x9
+  initseq.write mmio[bar0 + 0x100c] : i32 = 0x7
+  initseq.condition strap 0x1 {
+    initseq.write mmio[bar0 + 0x1000] : i32 = 0x5
+  } else {
+    initseq.write mmio[bar0 + 0x100c] : i32 = 0x7
+    initseq.write mmio[bar0 + 0x1000] : i32 = 0x5
+    initseq.write mmio[bar0 + 0x1004] : i32 = 0x1
+    initseq.write mmio[bar0 + 0x1004] : i32 = 0x2
+    initseq.write cfg[0x40] : i32 = 0x2
+  }
+  initseq.write mmio[bar0 + 0x1004] : i32 = 0x3
+  initseq.write cfg[0x40] : i32 = 0x1
+  initseq.condition ramcfg 0x0 {
+  } else {
+    initseq.write mmio[bar0 + 0x1008] : i32 = 0x9
+  }
+  initseq.write mmio[bar0 + 0x1008] : i32 = 0x9
+}
+
+// -----
+
+// An opaque op in the else body forgets every value after the op.
+// CHECK-LABEL: initseq.sequence @else_opaque
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x001000] : i32 = 0x1
+// CHECK-NEXT:    initseq.condition strap 0x1 {
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      initseq.opaque "I2C"()
+// CHECK-NEXT:    }
+// CHECK-NEXT:    initseq.write mmio[bar0 + 0x001000] : i32 = 0x1
+// CHECK-NEXT:  }
+initseq.sequence @else_opaque {
+  initseq.write mmio[bar0 + 0x1000] : i32 = 0x1
+  initseq.condition strap 0x1 {
+  } else {
+    initseq.opaque "I2C"()
+  }
+  initseq.write mmio[bar0 + 0x1000] : i32 = 0x1
+}
+
+// -----
+
 // A block write to plain registers establishes their values.
 // CHECK-LABEL: initseq.sequence @block
 // CHECK-NEXT:    initseq.block_write mmio[bar0 + 0x001000] : i32 stride 0x4 = [0x1, 0x2]

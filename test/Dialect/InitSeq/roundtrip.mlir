@@ -50,6 +50,30 @@ initseq.sequence @ops {
       initseq.write mmio[bar0 + 0x100200] : i32 = 0x1
     }
   }
+  // One test chooses the body or the else body; an else is printed only when
+  // the op has one, and an empty one is kept as written.
+  // CHECK-NEXT: initseq.condition condition 0x5 "flag" at 0x80 {
+  // CHECK-NEXT:   initseq.write mmio[bar0 + 0x100204] : i32 = 0x1
+  // CHECK-NEXT: } else {
+  // CHECK-NEXT:   initseq.write mmio[bar0 + 0x100204] : i32 = 0x2
+  // CHECK-NEXT:   initseq.condition not io_condition 0x1 {
+  // CHECK-NEXT:   } else {
+  // CHECK-NEXT:     initseq.delay 1 us
+  // CHECK-NEXT:   }
+  // CHECK-NEXT:   initseq.condition strap 0x0 {
+  // CHECK-NEXT:   } else {
+  // CHECK-NEXT:   }
+  // CHECK-NEXT: }
+  initseq.condition condition 5 "flag" at 0x80 {
+    initseq.write mmio[bar0 + 0x100204] : i32 = 0x1
+  } else {
+    initseq.write mmio[bar0 + 0x100204] : i32 = 0x2
+    initseq.condition not io_condition 1 {
+    } else {
+      initseq.delay 1 us
+    }
+    initseq.condition strap 0 {} else {}
+  }
   // CHECK-NEXT: initseq.opaque "INIT_PLL"(0x4010, 0x61a8) bytes "79104000a8610000" at 0x2f1 script 1
   initseq.opaque "INIT_PLL"(0x4010, 0x61a8) bytes "79104000a8610000" at 0x2f1 script 1
   // CHECK-NEXT: initseq.opaque "I2C"()

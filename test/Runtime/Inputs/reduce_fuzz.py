@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Random-sequence check of initseq-reduce with the simulator.
 
-Generates random initseq sequences over the registers of
+Generates random initseq sequences (conditions with and without else bodies
+included) over the registers of
 test/Runtime/Inputs/regmap.json (plain storage of several widths, FIFO,
 write-1-to-clear, read-pure, read-clears and unmapped registers, config
 space, indexed and plain I/O), reduces them with gpuinit-opt and checks with
@@ -111,6 +112,12 @@ class Gen:
                 body, fx = self.op(depth + 1, indent + 2)
                 sidefx += [len(lines) + i for i in fx]
                 lines += body
+            if self.rng.random() < 0.4:
+                lines.append(f"{pad}}} else {{")
+                for _ in range(self.rng.randint(0, 5)):
+                    body, fx = self.op(depth + 1, indent + 2)
+                    sidefx += [len(lines) + i for i in fx]
+                    lines += body
             lines.append(f"{pad}}}")
             return lines, sidefx
         if r < 0.91:

@@ -20,6 +20,18 @@ initseq.sequence @nested_opaque {
 
 // -----
 
+// An operation in an else body is named by its path through the else.
+initseq.sequence @else_opaque {
+  initseq.condition strap 0 {
+  } else {
+    initseq.delay 1 us
+    // expected-error @below {{operation #0.else.1 ('initseq.opaque' "I2C") cannot be replayed}}
+    initseq.opaque "I2C"()
+  }
+}
+
+// -----
+
 // expected-error @below {{several initseq.sequence ops (2); choose one with --initseq-c-sequence=@name: @a @b}}
 module {
   initseq.sequence @a {

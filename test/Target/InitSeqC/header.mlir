@@ -22,14 +22,24 @@
 // CHECK:      #include <stdint.h>
 // CHECK-NOT:  #include
 // CHECK:      struct gk107_boot_hooks {
-// CHECK:      #define GK107_BOOT_NUM_OPS 5u
-// CHECK:      static const struct gk107_boot_op gk107_boot_ops[5] = {
+// CHECK:      #define GK107_BOOT_NUM_OPS 10u
+// CHECK:      /* The operations, in order; a COND entry is followed by the `count`
+// CHECK-NEXT:    entries of its body, then, with GK107_BOOT_FLAG_ELSE, by an ELSE entry and the
+// CHECK-NEXT:    `count` entries of its else body. */
+// CHECK-NEXT: static const struct gk107_boot_op gk107_boot_ops[10] = {
 // CHECK-NEXT:   /* 0 */ {.kind = GK107_BOOT_OP_WRITE, .space = GK107_BOOT_SPACE_CFG, .width = 16, .addr = UINT64_C(0x4), .a = UINT64_C(0x7)},
 // CHECK-NEXT:   /* 1 */ {.kind = GK107_BOOT_OP_COND, .flags = GK107_BOOT_FLAG_NEGATED, .cond_kind = GK107_BOOT_COND_IO_FLAG_CONDITION, .count = 1, .a = UINT64_C(2)}, /* bit * / 1 ? ?/ */
 // CHECK-NEXT:     /* note: a comment-safe * / note / * ? ?) . */
 // CHECK-NEXT:     /* 2 */ {.kind = GK107_BOOT_OP_BLOCK, .space = GK107_BOOT_SPACE_MMIO, .width = 64, .bar = 3, .count = 2, .addr = UINT64_C(0x10), .a = UINT64_C(0), .b = UINT64_C(0x8)},
 // CHECK-NEXT:   /* 3 */ {.kind = GK107_BOOT_OP_POLL, .space = GK107_BOOT_SPACE_IDXIO, .width = 8, .flags = GK107_BOOT_FLAG_NE, .index = 0x1, .data_port = 0x3c5, .addr = UINT64_C(0x3c4), .a = UINT64_C(0x80), .b = UINT64_C(0x0), .c = UINT64_C(1000000000)},
 // CHECK-NEXT:   /* 4 */ {.kind = GK107_BOOT_OP_DELAY, .a = UINT64_C(0)},
+// An else body follows its ELSE entry, whose count is the else body's size;
+// the COND's count stays its body's.
+// CHECK-NEXT:   /* 5 */ {.kind = GK107_BOOT_OP_COND, .flags = GK107_BOOT_FLAG_NEGATED | GK107_BOOT_FLAG_ELSE, .cond_kind = GK107_BOOT_COND_STRAP, .count = 1, .a = UINT64_C(1)},
+// CHECK-NEXT:     /* 6 */ {.kind = GK107_BOOT_OP_DELAY, .a = UINT64_C(1000)},
+// CHECK-NEXT:   /* 7 */ {.kind = GK107_BOOT_OP_ELSE, .count = 2},
+// CHECK-NEXT:     /* 8 */ {.kind = GK107_BOOT_OP_COND, .flags = GK107_BOOT_FLAG_ELSE, .cond_kind = GK107_BOOT_COND_RAMCFG, .count = 0, .a = UINT64_C(0)},
+// CHECK-NEXT:     /* 9 */ {.kind = GK107_BOOT_OP_ELSE, .count = 0},
 // CHECK-NEXT: };
 // CHECK:      static const uint64_t gk107_boot_values[2] = {
 // CHECK-NEXT:   UINT64_C(0xffffffffffffffff), UINT64_C(0x1),
@@ -45,6 +55,13 @@ initseq.sequence @gk107.boot origin rom pci 0x10de:0x0fc6 sha1 "0123456789abcdef
   }
   initseq.poll idxio[0x3c4:0x3c5][0x1] : i8 mask 0x80 ne 0x0 timeout 1 s
   initseq.delay 0 ns
+  initseq.condition not strap 1 {
+    initseq.delay 1 us
+  } else {
+    initseq.condition ramcfg 0 {
+    } else {
+    }
+  }
 }
 
 // EMPTY:      #define EMPTY_NUM_OPS 0u

@@ -7,7 +7,7 @@
 // RUN: %clang -std=c99 -Wall -Wextra -Werror -pedantic-errors -include %t.h %S/Inputs/replay-main.c -o %t.exe
 // RUN: %t.exe | FileCheck %s --match-full-lines
 
-// CHECK:      ops 25
+// CHECK:      ops 46
 initseq.sequence @replay sha1 "0123456789abcdef0123456789abcdef01234567" {
   // CHECK-NEXT: cfg_write 0x004 w16 = 0x6
   initseq.write cfg[0x4] : i16 = 0x6
@@ -71,11 +71,52 @@ initseq.sequence @replay sha1 "0123456789abcdef0123456789abcdef01234567" {
     }
     initseq.write mmio[bar0 + 0x2010] : i32 = 0xdd
   }
+  // With an else body the condition is asked once and exactly one body
+  // runs: a condition that holds skips the else body, nested conditions
+  // included.
+  // CHECK-NEXT: condition 0 3 -> 1
+  // CHECK-NEXT: mmio_write bar0 0x002014 w32 = 0x1
+  initseq.condition strap 3 {
+    initseq.write mmio[bar0 + 0x2014] : i32 = 0x1
+  } else {
+    initseq.write mmio[bar0 + 0x2014] : i32 = 0x2
+    initseq.condition ramcfg 1 {
+      initseq.write mmio[bar0 + 0x2018] : i32 = 0xee
+    }
+  }
+  // A failed condition runs its else body; so does a negated one that holds.
+  // CHECK-NEXT: condition 0 4 -> 0
+  // CHECK-NEXT: mmio_write bar0 0x00201c w32 = 0x4
+  // CHECK-NEXT: condition 1 1 -> 1
+  // CHECK-NEXT: condition 1 2 -> 0
+  // CHECK-NEXT: mmio_write bar0 0x002020 w32 = 0x6
+  // CHECK-NEXT: mmio_write bar0 0x002024 w32 = 0x7
+  initseq.condition strap 4 {
+    initseq.write mmio[bar0 + 0x201c] : i32 = 0x3
+  } else {
+    initseq.write mmio[bar0 + 0x201c] : i32 = 0x4
+    initseq.condition not ramcfg 1 {
+      initseq.write mmio[bar0 + 0x2020] : i32 = 0x5
+    } else {
+      initseq.condition ramcfg 2 {
+        initseq.write mmio[bar0 + 0x2020] : i32 = 0xbad
+      } else {
+        initseq.write mmio[bar0 + 0x2020] : i32 = 0x6
+      }
+    }
+    initseq.write mmio[bar0 + 0x2024] : i32 = 0x7
+  }
+  // An empty body that runs goes straight past the else body.
+  // CHECK-NEXT: condition 0 3 -> 1
+  initseq.condition strap 3 {
+  } else {
+    initseq.write mmio[bar0 + 0x2028] : i32 = 0xbad
+  }
   initseq.note "notes have no device effect */ ??/"
   // A 5 us timeout on a clock that advances 1 us per call: five reads, then
-  // the replay stops with SEQ_ERR_POLL_TIMEOUT (1) at table entry 23.
+  // the replay stops with SEQ_ERR_POLL_TIMEOUT (1) at table entry 44.
   // CHECK-COUNT-5: mmio_read  bar0 0x00e104 w32 -> 0x0
-  // CHECK-NEXT: replay -> 1 at entry 23
+  // CHECK-NEXT: replay -> 1 at entry 44
   initseq.poll mmio[bar0 + 0xe104] : i32 mask 0x1 eq 0x1 timeout 5 us
   initseq.write mmio[bar0 + 0x3000] : i32 = 0xdead
 }

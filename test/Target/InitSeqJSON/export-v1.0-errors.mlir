@@ -134,6 +134,17 @@ initseq.sequence @cond sha1 "0123456789abcdef0123456789abcdef01234567" {
 
 // -----
 
+initseq.sequence @cond_else sha1 "0123456789abcdef0123456789abcdef01234567" {
+  initseq.write cfg[0x4] : i32 = 0x6
+  // expected-error @below {{operation #1 ('initseq.condition') cannot be expressed in init-sequence JSON 1.0: a run-time condition}}
+  initseq.condition strap 0 {
+  } else {
+    initseq.write mmio[bar0 + 0x0] : i32 = 0x1
+  }
+}
+
+// -----
+
 initseq.sequence @opaque sha1 "0123456789abcdef0123456789abcdef01234567" {
   initseq.write cfg[0x4] : i32 = 0x6
   // expected-error @below {{an unresolved source operation (opaque "INIT_PLL")}}

@@ -56,6 +56,15 @@
 // CHECK-NEXT:      {"op": "DELAY", "ns": 10000}
 // CHECK-NEXT:    ]},
 // CHECK-NEXT:    {"op": "COND", "kind": "condition", "index": 9223372036854775807, "ops": []},
+// CHECK-NEXT:    {"op": "COND", "kind": "condition", "index": 5, "label": "flag", "ts_ns": 9, "ops": [
+// CHECK-NEXT:      {"op": "MMIO", "addr": 1049092, "data": 1}
+// CHECK-NEXT:    ], "else": [
+// CHECK-NEXT:      {"op": "MMIO", "addr": 1049092, "data": 2},
+// CHECK-NEXT:      {"op": "COND", "kind": "strap", "index": 1, "negated": true, "ops": [], "else": [
+// CHECK-NEXT:        {"op": "DELAY", "ns": 1000}
+// CHECK-NEXT:      ]},
+// CHECK-NEXT:      {"op": "COND", "kind": "ramcfg", "index": 0, "ops": [], "else": []}
+// CHECK-NEXT:    ]},
 // CHECK-NEXT:    {"op": "OPAQUE", "kind": "INIT_PLL", "operands": [16400, 25000, 18446744073709551615], "bytes": "79104000A8610000", "src_offset": 753, "script": 1},
 // CHECK-NEXT:    {"op": "OPAQUE", "kind": "I2C", "operands": []},
 // CHECK-NEXT:    {"op": "NOTE", "text": "loading \"driver\"\n\t\\ \u0001 ✓ é", "ts_ns": 12000100000},
@@ -96,6 +105,18 @@ initseq.sequence @gk107.boot origin trace pci 0x10de:0x0fc6 sha1 "0123456789abcd
     initseq.delay 10 us
   }
   initseq.condition condition 0x7fffffffffffffff {
+  }
+  initseq.condition condition 5 "flag" ts 9 {
+    initseq.write mmio[bar0 + 0x100204] : i32 = 0x1
+  } else {
+    initseq.write mmio[bar0 + 0x100204] : i32 = 0x2
+    initseq.condition not strap 1 {
+    } else {
+      initseq.delay 1 us
+    }
+    initseq.condition ramcfg 0 {
+    } else {
+    }
   }
   initseq.opaque "INIT_PLL"(0x4010, 0x61a8, 0xffffffffffffffff) bytes "79104000A8610000" at 0x2f1 script 1
   initseq.opaque "I2C"()

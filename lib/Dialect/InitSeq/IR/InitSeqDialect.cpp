@@ -800,6 +800,18 @@ ParseResult ConditionOp::parse(OpAsmParser &p, OperationState &result) {
   if (p.parseRegion(*body, /*arguments=*/{}))
     return failure();
   ConditionOp::ensureTerminator(*body, p.getBuilder(), result.location);
+  // The else region stays empty without `else`; `else {}` is an else body
+  // holding only its terminator.
+  Region *elseBody = result.addRegion();
+  if (succeeded(p.parseOptionalKeyword("else"))) {
+    if (p.parseRegion(*elseBody, /*arguments=*/{}))
+      return failure();
+    ConditionOp::ensureTerminator(*elseBody, p.getBuilder(), result.location);
+    SMLoc again = p.getCurrentLocation();
+    if (succeeded(p.parseOptionalKeyword("else")))
+      return p.emitError(again, "initseq.condition has at most one 'else'; "
+                                "nest a condition in the else body instead");
+  }
   return success();
 }
 
@@ -818,4 +830,9 @@ void ConditionOp::print(OpAsmPrinter &p) {
   p << ' ';
   p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
                 /*printBlockTerminators=*/false);
+  if (hasElse()) {
+    p << " else ";
+    p.printRegion(getElseBody(), /*printEntryBlockArgs=*/false,
+                  /*printBlockTerminators=*/false);
+  }
 }

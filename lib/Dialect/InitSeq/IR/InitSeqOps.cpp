@@ -202,6 +202,33 @@ LogicalResult ConditionOp::verify() {
                           getTs());
 }
 
+Block &ConditionOp::getOrCreateElseBlock() {
+  OpBuilder b(getContext());
+  ensureTerminator(getElseBody(), b, getLoc());
+  return getElseBody().front();
+}
+
+namespace {
+/// An else body holding nothing is no else. The op itself stays, even with
+/// an empty body: testing the condition reads the device.
+struct DropEmptyElse : OpRewritePattern<ConditionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConditionOp op,
+                                PatternRewriter &rewriter) const override {
+    Block *elseBlock = op.getElseBlock();
+    if (!elseBlock || !llvm::hasSingleElement(*elseBlock))
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] { rewriter.eraseBlock(elseBlock); });
+    return success();
+  }
+};
+} // namespace
+
+void ConditionOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *ctx) {
+  results.add<DropEmptyElse>(ctx);
+}
+
 //===----------------------------------------------------------------------===//
 // Accesses
 //===----------------------------------------------------------------------===//

@@ -57,8 +57,11 @@ struct CoalescePass
     SmallVector<WriteOp> run;
     for (Operation &op : llvm::make_early_inc_range(block)) {
       if (auto cond = dyn_cast<ConditionOp>(op)) {
+        // A run never crosses a condition; each body is a run of its own.
         flush(run);
-        runOnBlock(cond.getBody().front());
+        runOnBlock(cond.getThenBlock());
+        if (Block *elseBlock = cond.getElseBlock())
+          runOnBlock(*elseBlock);
         continue;
       }
       auto w = dyn_cast<WriteOp>(op);

@@ -27,7 +27,9 @@ struct DetectDelaysPass
     bool delaySeen = false;
     for (Operation &op : llvm::make_early_inc_range(block)) {
       if (auto cond = dyn_cast<ConditionOp>(op)) {
-        runOnBlock(cond.getBody().front());
+        runOnBlock(cond.getThenBlock());
+        if (Block *elseBlock = cond.getElseBlock())
+          runOnBlock(*elseBlock);
         continue;
       }
       if (isa<DelayOp>(op)) {

@@ -81,8 +81,11 @@ struct DetectPollsPass
     };
     for (Operation &op : llvm::make_early_inc_range(block)) {
       if (auto cond = dyn_cast<ConditionOp>(op)) {
+        // A run never crosses a condition; each body is scanned on its own.
         flush();
-        runOnBlock(cond.getBody().front());
+        runOnBlock(cond.getThenBlock());
+        if (Block *elseBlock = cond.getElseBlock())
+          runOnBlock(*elseBlock);
         continue;
       }
       auto read = dyn_cast<ReadOp>(op);

@@ -305,13 +305,21 @@ void Reducer::reduceBlock(Block &block, State &s) {
       // Hardware may act on register values while time passes.
       s.pending.clear();
     } else if (auto cond = dyn_cast<ConditionOp>(op)) {
+      // Testing the condition is an observation point. Each body starts from
+      // what is known before the op (exactly one of them runs), and nothing
+      // is pending across the op in either direction.
       s.pending.clear();
-      State inner;
-      inner.known = s.known.copy();
-      reduceBlock(cond.getBody().front(), inner);
-      // After the region, a register written inside may hold either value.
+      for (Region &body : cond->getRegions()) {
+        if (body.empty())
+          continue;
+        State inner;
+        inner.known = s.known.copy();
+        reduceBlock(body.front(), inner);
+      }
+      // After the op, a register either body may write may hold any of the
+      // values the bodies leave (or the one before): it is unknown.
       bool opaque = false;
-      cond.getBody().walk([&](Operation *nested) {
+      cond->walk([&](Operation *nested) {
         if (isa<OpaqueOp>(nested))
           opaque = true;
         else if (isa<WriteOp, RmwOp, BlockWriteOp>(nested))

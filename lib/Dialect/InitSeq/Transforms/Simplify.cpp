@@ -37,6 +37,7 @@ struct SimplifyPass
     DelayOp::getCanonicalizationPatterns(set, ctx);
     BlockWriteOp::getCanonicalizationPatterns(set, ctx);
     RmwOp::getCanonicalizationPatterns(set, ctx);
+    ConditionOp::getCanonicalizationPatterns(set, ctx);
     patterns = FrozenRewritePatternSet(std::move(set));
     return success();
   }
