@@ -335,13 +335,102 @@ std::optional<uint64_t> bitPointerToFile(const RomLayout &layout,
 /// Output formats of `--rom-info`.
 enum class RomInfoFormat { Text, JSON };
 
-/// Prints `layout` (and `bit`, the NVIDIA BIT when one was found) as
-/// `--rom-info` does (docs/ROM.md); the JSON form also lists `warnings`, the
-/// warnings of the walk and of the BIT decoder.
+/// One entry of the AtomBIOS master command table (docs/ROM.md, "AMD
+/// AtomBIOS").
+struct AtomCommandTable {
+  /// Position in the master command table.
+  unsigned index = 0;
+  /// The standard name of that position ("ASIC_Init", ...), or "" past the
+  /// names the format defines.
+  llvm::StringRef name;
+  /// The entry as stored, relative to the image; 0 = absent.
+  uint16_t pointer = 0;
+  /// File offset of the table when present and its 6-byte header lies
+  /// inside the file.
+  std::optional<uint64_t> offset;
+  /// Header: structure size (header included), format and content revision.
+  uint16_t size = 0;
+  uint8_t formatRevision = 0;
+  uint8_t contentRevision = 0;
+  /// Header byte +4: workspace size.
+  uint8_t workspaceSize = 0;
+  /// Header byte +5 bits 6:0: parameter space size in bytes.
+  uint8_t parameterSize = 0;
+  /// Header byte +5 bit 7: "updated by utility".
+  bool updatedByUtility = false;
+};
+
+/// The AMD AtomBIOS ROM header and master tables of an x86 image.
+struct AtomInfo {
+  /// The x86 image holding it; its file offset is the base of every
+  /// AtomBIOS pointer.
+  unsigned image = 0;
+  uint64_t imageOffset = 0;
+  /// The word at image +0x48 and the header's file offset.
+  uint16_t headerPointer = 0;
+  uint64_t headerOffset = 0;
+  /// ATOM_COMMON_TABLE_HEADER of the ROM header.
+  uint16_t structureSize = 0;
+  uint8_t formatRevision = 0;
+  uint8_t contentRevision = 0;
+  /// ROM header words +0x08..+0x20 (pointers are relative to the image).
+  uint16_t biosRuntimeSegment = 0;
+  uint16_t protectedModeInfo = 0;
+  uint16_t configFilename = 0;
+  uint16_t crcBlock = 0;
+  uint16_t bootupMessage = 0;
+  uint16_t int10 = 0;
+  uint16_t pciBusDevInitCode = 0;
+  uint16_t ioBaseAddress = 0;
+  uint16_t subsystemVendorId = 0;
+  uint16_t subsystemId = 0;
+  uint16_t pciInfo = 0;
+  uint16_t masterCommandTable = 0;
+  uint16_t masterDataTable = 0;
+  uint8_t extendedFunctionCode = 0;
+  /// Header v2.x fields, when the structure size covers them.
+  std::optional<uint32_t> pspDirTable;
+  std::optional<uint16_t> vendorId;
+  std::optional<uint16_t> deviceId;
+  /// The boot-up message (BIOS name and version string), printable ASCII
+  /// without the CR/LF around it; nullopt when its pointer is 0 or out of
+  /// range.
+  std::optional<std::string> bootupMessageText;
+  /// Master command table: file offset (when its header is inside the file),
+  /// header fields and its entries (those inside the file).
+  std::optional<uint64_t> commandTableOffset;
+  uint16_t commandTableSize = 0;
+  uint8_t commandTableFormatRevision = 0;
+  uint8_t commandTableContentRevision = 0;
+  llvm::SmallVector<AtomCommandTable, 0> commandTables;
+  /// Master data table: file offset, header fields and entry count; the
+  /// entries themselves are read by the importer (SET_DATA_BLOCK).
+  std::optional<uint64_t> dataTableOffset;
+  uint16_t dataTableSize = 0;
+  uint8_t dataTableFormatRevision = 0;
+  uint8_t dataTableContentRevision = 0;
+  unsigned dataTableEntries = 0;
+};
+
+/// Finds the AtomBIOS ROM header of the first x86 image of `rom` carrying
+/// the ATI magic " 761295520" at +0x30: the header pointer at +0x48, the
+/// "ATOM" signature, the header fields, the boot-up message and both master
+/// tables, and every command table's header. Returns nullopt when no x86
+/// image has the magic (not a diagnostic) or the header is unusable (a
+/// warning). Pointers out of range are warnings at the byte holding them;
+/// never reads outside `rom`.
+std::optional<AtomInfo> findAtomBios(llvm::ArrayRef<uint8_t> rom,
+                                     const RomLayout &layout,
+                                     RomDiagnosticHandler handler);
+
+/// Prints `layout` (and `bit`, the NVIDIA BIT when one was found, and
+/// `atom`, the AtomBIOS header) as `--rom-info` does (docs/ROM.md); the JSON
+/// form also lists `warnings`, the warnings of the walk and of the decoders.
 void printRomInfo(const RomLayout &layout, RomInfoFormat format,
                   llvm::raw_ostream &os,
                   llvm::ArrayRef<RomDiagnostic> warnings = {},
-                  const BitTable *bit = nullptr);
+                  const BitTable *bit = nullptr,
+                  const AtomInfo *atom = nullptr);
 
 } // namespace gpuinit::rom
 

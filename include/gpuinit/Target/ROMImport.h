@@ -49,6 +49,10 @@ struct RomImportOptions {
   /// NVIDIA: the RAM-configuration index; resolves RAM_RESTRICT/XMEMSEL
   /// selections statically.
   std::optional<unsigned> ramcfg;
+  /// NVIDIA: one sequence `@post` running the scripts in POST order (the
+  /// script table, then the private boot script) instead of one sequence
+  /// per script.
+  bool devinitPost = false;
   /// AtomBIOS: the command table to import, a name ("ASIC_Init") or an index.
   std::string atomTable = "ASIC_Init";
   /// x86: run the init entry under libx86emu.

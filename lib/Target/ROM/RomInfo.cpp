@@ -77,8 +77,69 @@ void printBitText(const BitTable &bit, llvm::raw_ostream &os) {
     os << formatv("  ram config count: {0}\n", *bit.ramConfigCount);
 }
 
+/// The AtomBIOS section of the text form (docs/ROM.md, "AMD AtomBIOS").
+void printAtomText(const AtomInfo &atom, llvm::raw_ostream &os) {
+  os << formatv("atombios: image {0}, header {1}, format {2}.{3}, size "
+                "{4:x}\n",
+                atom.image, pointerText(atom.headerPointer, atom.headerOffset),
+                atom.formatRevision, atom.contentRevision,
+                atom.structureSize);
+  os << formatv("  runtime segment {0:x}, protected mode info {1:x}, config "
+                "filename {2:x}, crc block {3:x}, int10 {4:x}, pci bus/dev "
+                "init {5:x}, io base {6:x}, pci info {7:x}, extended "
+                "function code {8:x-2}\n",
+                atom.biosRuntimeSegment, atom.protectedModeInfo,
+                atom.configFilename, atom.crcBlock, atom.int10,
+                atom.pciBusDevInitCode, atom.ioBaseAddress, atom.pciInfo,
+                atom.extendedFunctionCode);
+  os << formatv("  subsystem {0:x-4}:{1:x-4}", atom.subsystemVendorId,
+                atom.subsystemId);
+  if (atom.vendorId && atom.deviceId)
+    os << formatv(", id {0:x-4}:{1:x-4}", *atom.vendorId, *atom.deviceId);
+  if (atom.pspDirTable)
+    os << formatv(", psp directory {0:x}", *atom.pspDirTable);
+  os << "\n";
+  os << "  bootup message " << formatv("{0:x}", atom.bootupMessage);
+  if (atom.bootupMessageText)
+    os << ": \"" << *atom.bootupMessageText << "\"";
+  else if (atom.bootupMessage)
+    os << " (out of range)";
+  else
+    os << " (absent)";
+  os << "\n";
+  unsigned present = 0;
+  for (const AtomCommandTable &table : atom.commandTables)
+    present += table.pointer != 0;
+  os << formatv("  master command table {0}, format {1}.{2}, size {3:x}, {4} "
+                "entries, {5} present\n",
+                pointerText(atom.masterCommandTable, atom.commandTableOffset),
+                atom.commandTableFormatRevision,
+                atom.commandTableContentRevision, atom.commandTableSize,
+                atom.commandTables.size(), present);
+  os << formatv("  master data table {0}, format {1}.{2}, size {3:x}, {4} "
+                "entries\n",
+                pointerText(atom.masterDataTable, atom.dataTableOffset),
+                atom.dataTableFormatRevision, atom.dataTableContentRevision,
+                atom.dataTableSize, atom.dataTableEntries);
+  for (const AtomCommandTable &table : atom.commandTables) {
+    os << formatv("  command table {0}{1}{2}: ", table.index,
+                  table.name.empty() ? "" : " ", table.name);
+    if (!table.pointer) {
+      os << "absent\n";
+      continue;
+    }
+    os << pointerText(table.pointer, table.offset);
+    if (table.offset)
+      os << formatv(", size {0:x}, format {1}.{2}, WS {3}, PS {4}{5}",
+                    table.size, table.formatRevision, table.contentRevision,
+                    table.workspaceSize, table.parameterSize,
+                    table.updatedByUtility ? ", updated by utility" : "");
+    os << "\n";
+  }
+}
+
 void printText(const RomLayout &layout, llvm::raw_ostream &os,
-               const BitTable *bit) {
+               const BitTable *bit, const AtomInfo *atom) {
   os << "rom: " << layout.name << "\n";
   os << formatv("file size: {0:x} ({1} bytes)\n", layout.fileSize,
                 layout.fileSize);
@@ -168,6 +229,8 @@ void printText(const RomLayout &layout, llvm::raw_ostream &os,
     printBitText(*bit, os);
   else if (layout.firstX86Offset)
     os << "bit: none\n";
+  if (atom)
+    printAtomText(*atom, os);
 }
 
 nlohmann::ordered_json toJSON(const RomImage &image) {
@@ -286,8 +349,76 @@ nlohmann::ordered_json toJSON(const BitTable &bit) {
   return j;
 }
 
+nlohmann::ordered_json toJSON(const AtomInfo &atom) {
+  nlohmann::ordered_json j;
+  j["image"] = atom.image;
+  j["image_offset"] = atom.imageOffset;
+  j["header_pointer"] = atom.headerPointer;
+  j["header_offset"] = atom.headerOffset;
+  j["structure_size"] = atom.structureSize;
+  j["format_revision"] = atom.formatRevision;
+  j["content_revision"] = atom.contentRevision;
+  j["bios_runtime_segment"] = atom.biosRuntimeSegment;
+  j["protected_mode_info"] = atom.protectedModeInfo;
+  j["config_filename"] = atom.configFilename;
+  j["crc_block"] = atom.crcBlock;
+  j["int10"] = atom.int10;
+  j["pci_bus_dev_init_code"] = atom.pciBusDevInitCode;
+  j["io_base_address"] = atom.ioBaseAddress;
+  j["subsystem_vendor_id"] = atom.subsystemVendorId;
+  j["subsystem_id"] = atom.subsystemId;
+  j["pci_info"] = atom.pciInfo;
+  j["extended_function_code"] = atom.extendedFunctionCode;
+  j["psp_dir_table"] = nullptr;
+  if (atom.pspDirTable)
+    j["psp_dir_table"] = *atom.pspDirTable;
+  j["vendor_id"] = nullptr;
+  j["device_id"] = nullptr;
+  if (atom.vendorId && atom.deviceId) {
+    j["vendor_id"] = *atom.vendorId;
+    j["device_id"] = *atom.deviceId;
+  }
+  j["bootup_message"] = {{"pointer", atom.bootupMessage},
+                         {"text", nullptr}};
+  if (atom.bootupMessageText)
+    j["bootup_message"]["text"] = *atom.bootupMessageText;
+  j["master_command_table"] = {
+      {"pointer", atom.masterCommandTable},
+      {"offset", optionalOffset(atom.commandTableOffset)},
+      {"structure_size", atom.commandTableSize},
+      {"format_revision", atom.commandTableFormatRevision},
+      {"content_revision", atom.commandTableContentRevision},
+      {"entries", atom.commandTables.size()}};
+  j["master_data_table"] = {
+      {"pointer", atom.masterDataTable},
+      {"offset", optionalOffset(atom.dataTableOffset)},
+      {"structure_size", atom.dataTableSize},
+      {"format_revision", atom.dataTableFormatRevision},
+      {"content_revision", atom.dataTableContentRevision},
+      {"entries", atom.dataTableEntries}};
+  j["command_tables"] = nlohmann::ordered_json::array();
+  for (const AtomCommandTable &table : atom.commandTables) {
+    nlohmann::ordered_json t;
+    t["index"] = table.index;
+    t["name"] = table.name.str();
+    t["pointer"] = table.pointer;
+    t["offset"] = optionalOffset(table.offset);
+    if (table.offset) {
+      t["size"] = table.size;
+      t["format_revision"] = table.formatRevision;
+      t["content_revision"] = table.contentRevision;
+      t["ws"] = table.workspaceSize;
+      t["ps"] = table.parameterSize;
+      t["updated_by_utility"] = table.updatedByUtility;
+    }
+    j["command_tables"].push_back(t);
+  }
+  return j;
+}
+
 void printJSON(const RomLayout &layout, llvm::raw_ostream &os,
-               llvm::ArrayRef<RomDiagnostic> warnings, const BitTable *bit) {
+               llvm::ArrayRef<RomDiagnostic> warnings, const BitTable *bit,
+               const AtomInfo *atom) {
   nlohmann::ordered_json j;
   j["format"] = "gpuinit-rom-info";
   j["version"] = 1;
@@ -316,6 +447,9 @@ void printJSON(const RomLayout &layout, llvm::raw_ostream &os,
   j["images"] = nlohmann::ordered_json::array();
   for (const RomImage &image : layout.images)
     j["images"].push_back(toJSON(image));
+  j["atombios"] = nullptr;
+  if (atom)
+    j["atombios"] = toJSON(*atom);
   j["bit"] = nullptr;
   if (bit)
     j["bit"] = toJSON(*bit);
@@ -332,9 +466,9 @@ void printJSON(const RomLayout &layout, llvm::raw_ostream &os,
 void gpuinit::rom::printRomInfo(const RomLayout &layout, RomInfoFormat format,
                                 llvm::raw_ostream &os,
                                 llvm::ArrayRef<RomDiagnostic> warnings,
-                                const BitTable *bit) {
+                                const BitTable *bit, const AtomInfo *atom) {
   if (format == RomInfoFormat::JSON)
-    printJSON(layout, os, warnings, bit);
+    printJSON(layout, os, warnings, bit, atom);
   else
-    printText(layout, os, bit);
+    printText(layout, os, bit, atom);
 }

@@ -85,6 +85,12 @@ struct RomCLOptions {
       llvm::cl::desc("NVIDIA: the RAM-configuration index; resolves "
                      "RAM_RESTRICT/XMEMSEL selections statically"),
       llvm::cl::cat(category)};
+  llvm::cl::opt<bool> devinitPost{
+      "devinit-post",
+      llvm::cl::desc("NVIDIA: import the devinit scripts as one sequence "
+                     "@post in POST order (script table, then the private "
+                     "boot script)"),
+      llvm::cl::init(false), llvm::cl::cat(category)};
   llvm::cl::opt<std::string> atomTable{
       "atom-table",
       llvm::cl::desc("AtomBIOS: the command table to import, by name or "
@@ -108,6 +114,7 @@ struct RomCLOptions {
     options.maxSteps = maxSteps;
     options.maxOps = maxOps;
     options.atomTable = atomTable;
+    options.devinitPost = devinitPost;
     options.x86Emulate = x86Emulate;
     options.x86MaxInstructions = x86MaxInstructions;
     if (!strap.empty()) {
@@ -231,8 +238,9 @@ LogicalResult romInfo(const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
   BitLimits bitLimits;
   bitLimits.maxScripts = options.maxScripts;
   std::optional<BitTable> bit = findBit(data, *layout, report, bitLimits);
+  std::optional<AtomInfo> atom = findAtomBios(data, *layout, report);
   printRomInfo(*layout, options.format, output, warnings,
-               bit ? &*bit : nullptr);
+               bit ? &*bit : nullptr, atom ? &*atom : nullptr);
   return success();
 }
 } // namespace
