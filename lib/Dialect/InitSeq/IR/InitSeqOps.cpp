@@ -39,6 +39,12 @@ static LogicalResult verifyProvenance(Operation *op,
 /// access spanning `span` bytes stays inside the address space.
 static LogicalResult verifyLocationWidth(Operation *op, RegAttr loc,
                                          Type width, uint64_t span) {
+  // A location built in C++ with RegAttr::get skipped the attribute's own
+  // checks; the op verifier repeats them.
+  if (failed(RegAttr::verify([&] { return op->emitOpError(); },
+                             loc.getSpace(), loc.getBar(), loc.getOffset(),
+                             loc.getDataPort(), loc.getIndex())))
+    return failure();
   unsigned bits = width.getIntOrFloatBitWidth();
   if (!isWidthAllowed(loc.getSpace(), bits))
     return op->emitOpError("a ")
