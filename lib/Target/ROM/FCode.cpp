@@ -886,6 +886,9 @@ struct DefState {
   /// (`hasXt`); field: the offset.
   Value value;
   bool hasXt = false;
+  /// Variables: the number of stores through unknown addresses before the
+  /// last store to the cell.
+  uint64_t epoch = 0;
 };
 
 //===----------------------------------------------------------------------===//
@@ -945,6 +948,10 @@ private:
   }
   LogicalResult underflow(uint64_t pos, StringRef name, size_t n);
   void clobberVariables(uint64_t pos, StringRef name);
+  Value variableValue(int32_t def);
+  void setVariable(int32_t def, Value v);
+  void storeVariable(const Value &address, const Value &value, unsigned bytes,
+                     bool exact, uint64_t pos, StringRef name);
 
   // Values.
   Value pop() { return stack.pop_back_val(); }
@@ -989,6 +996,9 @@ private:
   size_t current = 0;
   uint64_t steps = 0, numOps = 0;
   std::optional<uint64_t> stoppedAt;
+  /// Stores through addresses that may be a variable's, and the last one.
+  uint64_t clobbers = 0, clobberPos = 0;
+  StringRef clobberName;
 };
 
 //===----------------------------------------------------------------------===//
@@ -1474,9 +1484,35 @@ LogicalResult FCodeImporter::underflow(uint64_t pos, StringRef name, size_t n) {
 //===----------------------------------------------------------------------===//
 
 void FCodeImporter::clobberVariables(uint64_t pos, StringRef name) {
-  for (auto [def, s] : llvm::zip(defs, state))
-    if (def.kind == DefKind::Variable && s.defined)
-      s.value = unknown(pos, name);
+  // Every variable stored before this point is unknown from now on (in
+  // constant time: variableValue compares epochs).
+  ++clobbers;
+  clobberPos = pos;
+  clobberName = names.insert(name).first->getKey();
+}
+
+Value FCodeImporter::variableValue(int32_t def) {
+  const DefState &s = state[def];
+  if (s.epoch < clobbers)
+    return unknown(clobberPos, clobberName);
+  return s.value;
+}
+
+void FCodeImporter::setVariable(int32_t def, Value v) {
+  state[def].value = std::move(v);
+  state[def].epoch = clobbers;
+}
+
+void FCodeImporter::storeVariable(const Value &address, const Value &value,
+                                  unsigned bytes, bool exact, uint64_t pos,
+                                  StringRef name) {
+  // Outside its cell, a variable's address may be another variable's.
+  if (address.off < 0 || address.off > 4 - int64_t(bytes))
+    clobberVariables(pos, name);
+  else if (exact && address.off == 0 && bytes == 4)
+    setVariable(address.ref, value);
+  else
+    setVariable(address.ref, unknown(pos, name));
 }
 
 std::string FCodeImporter::tokenName(uint16_t number, int32_t def) const {
@@ -1760,19 +1796,9 @@ LogicalResult FCodeImporter::store(uint64_t pos, StringRef name,
       return writeRegister(pos, name, *location, bytes * 8, address, value);
     return opaque(pos, name, {value, address});
   }
-  case VK::Var: {
-    // Outside its cell, a variable's address may be another variable's.
-    if (address.off < 0 || address.off > 4 - int64_t(bytes)) {
-      clobberVariables(pos, name);
-      return success();
-    }
-    DefState &s = state[address.ref];
-    if (address.off == 0 && bytes == 4 && !deviceOrder)
-      s.value = value;
-    else
-      s.value = unknown(pos, name);
+  case VK::Var:
+    storeVariable(address, value, bytes, !deviceOrder, pos, name);
     return success();
-  }
   case VK::Mem:
   case VK::Str:
     // Firmware memory: no device effect, contents not tracked.
@@ -1799,14 +1825,12 @@ LogicalResult FCodeImporter::load(uint64_t pos, StringRef name,
     return readRegister(pos, name, *location, bytes * 8,
                         (deviceOrder || bytes == 1) && !signExtend);
   }
-  case VK::Var: {
-    const DefState &s = state[address.ref];
+  case VK::Var:
     if (address.off == 0 && bytes == 4 && !deviceOrder && !signExtend)
-      push(s.value);
+      push(variableValue(address.ref));
     else
       push(unknown(pos, name));
     return success();
-  }
   case VK::Mem:
   case VK::Str:
     push(unknown(pos, name));
@@ -2166,7 +2190,7 @@ LogicalResult FCodeImporter::step(size_t index) {
     return success();
   }
   case TVariable:
-    state[t.def].value = unknown(pos, name);
+    setVariable(t.def, unknown(pos, name));
     state[t.def].defined = true;
     return success();
   case TDefer:
@@ -2445,11 +2469,11 @@ LogicalResult FCodeImporter::runStandard(uint16_t n, uint64_t pos) {
       VK k = top(slot).kind;
       firmware &= k == VK::Mem || k == VK::Str || k == VK::Var;
     }
+    // The length is not bounded by a cell: a variable's address or an
+    // unknown one may reach any variable.
     for (size_t slot : writeSlots) {
-      const Value &v = top(slot);
-      if (v.kind == VK::Var)
-        state[v.ref].value = unknown(pos, name);
-      else if (v.kind != VK::Mem && v.kind != VK::Str && v.kind != VK::Bar)
+      VK k = top(slot).kind;
+      if (k != VK::Mem && k != VK::Str && k != VK::Bar)
         clobberVariables(pos, name);
     }
     return firmware ? silent(in, out) : opaqueEffect(in, out);
@@ -2867,17 +2891,13 @@ LogicalResult FCodeImporter::runStandard(uint16_t n, uint64_t pos) {
     if (failed(needs(2)))
       return failure();
     Value address = pop(), k = pop();
-    if (address.kind == VK::Var && address.off == 0) {
-      DefState &s = state[address.ref];
-      s.value = add(s.value, k, pos, name);
+    if (address.kind == VK::Var) {
+      Value sum = add(variableValue(address.ref), k, pos, name);
+      storeVariable(address, sum, 4, true, pos, name);
       return success();
     }
-    if (address.kind == VK::Mem || address.kind == VK::Str ||
-        address.kind == VK::Var) {
-      if (address.kind == VK::Var)
-        state[address.ref].value = unknown(pos, name);
+    if (address.kind == VK::Mem || address.kind == VK::Str)
       return success();
-    }
     if (address.kind != VK::Bar)
       clobberVariables(pos, name);
     return opaque(pos, name, {k, address});

@@ -38,5 +38,12 @@ map-bar0 constant regs
 0 ?dup 2d r!
 1 ?dup 2e r! 2f r!
 1 20 lshift 30 r!
+\ The edges of between (inclusive) and within (half-open).
+9 1 9 between 31 r!
+1 1 5 within 32 r!
+\ A +loop counting down runs down to the limit itself: 3 2 1 0.
+0 3 do i 33 r! -1 +loop
+\ A +loop counting up stops before it: 0 2 4.
+5 0 do i 34 r! 2 +loop
 fcode-end
 pci-header-end

@@ -27,6 +27,14 @@ variable v
 3 v !
 4 regs 30 + rl@ !
 v @ regs 34 + rl!
+\ A byte stored into the variable's cell: the host's byte order decides.
+5 v !
+1 v c!
+v @ regs 38 + rl!
+\ +! and a plain store keep it known.
+6 v !
+2 v +!
+v @ regs 3c + rl!
 8 regs rl!
 fcode-end
 pci-header-end
