@@ -55,6 +55,8 @@ constexpr uint16_t kHeaderV1Size = 0x24;
 constexpr uint16_t kHeaderV2Size = 0x2C;
 /// A command table header: size, format/content revision, WS, PS.
 constexpr uint64_t kCommandHeaderSize = 6;
+/// Most master command table entries read: CALL_TABLE indices are bytes.
+constexpr unsigned kMaxCommandTables = 256;
 /// Master data table entry of FirmwareInfo (default clocks for ASIC_Init).
 constexpr unsigned kFirmwareInfoEntry = 4;
 /// The MMIO BAR holding the register aperture (amdgpu, CIK and later).
@@ -324,6 +326,14 @@ std::optional<AtomInfo> parseAtom(Bytes rom, const RomImage &image,
       warn(table, formatv("master command table structure size {0:x} is not "
                           "4 plus a whole number of words",
                           atom.commandTableSize));
+    // CALL_TABLE takes a byte: no table past the 256th can run.
+    if (entries > kMaxCommandTables) {
+      warn(table, formatv("master command table declares {0} entries; only "
+                          "the first {1} (what CALL_TABLE can address) are "
+                          "read",
+                          entries, kMaxCommandTables));
+      entries = kMaxCommandTables;
+    }
     for (unsigned i = 0; i < entries; ++i) {
       uint64_t entry = table + 4 + 2 * uint64_t(i);
       std::optional<uint16_t> pointer = rom.u16(entry);
@@ -2238,11 +2248,10 @@ bool AtomImporter::tryLoop(const Instr &in, uint16_t target) {
       st.regBlock = joinKB(st.regBlock, KB::of(b.dst));
       break;
     case Kind::SetDataBlock:
+      st.dataBlock = KB::unknown();
+      break;
     case Kind::SetFbBase:
-      st.dataBlock = b.kind() == Kind::SetDataBlock ? KB::unknown()
-                                                    : st.dataBlock;
-      if (b.kind() == Kind::SetFbBase)
-        st.fbBase = KB::unknown();
+      st.fbBase = KB::unknown();
       break;
     case Kind::Mul:
     case Kind::Div:

@@ -387,6 +387,8 @@ def fixtures():
     f["atom-header-range.rom"] = atom_rom({}, header_pointer=0x3FF0)
     f["atom-no-signature.rom"] = atom_rom({}, signature=b"ATOX")
     f["atom-mct-range.rom"] = atom_rom({}, command_pointer=0x7000)
+    f["atom-many.rom"] = atom_rom({0: straight_line(), 10: engine_clock()},
+                                  command_pointer=0x1000, entries=300)
     return f
 
 
