@@ -1,6 +1,9 @@
 # lit configuration of the gpuinit regression suite.
+import ctypes
 import os
+import re
 import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -39,3 +42,32 @@ try:
     config.available_features.add("jsonschema")
 except ImportError:
     pass
+
+# Runtime devices, found by the runtime itself (`gpuinit-run devices` exits 0
+# when the backend has a device): `vulkan` (lavapipe counts), `cuda-device`
+# (libcuda loads, cuInit succeeds, a device exists); `libcuda` when the driver
+# library merely loads. %cuda_arch is the first CUDA device's sm_XX.
+def probe_devices(backend):
+    tool = os.path.join(config.gpuinit_tools_dir, "gpuinit-run")
+    try:
+        r = subprocess.run([tool, "devices", "--device=" + backend],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           timeout=120, universal_newlines=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return r.stdout if r.returncode == 0 else None
+
+if probe_devices("vulkan") is not None:
+    config.available_features.add("vulkan")
+cuda_devices = probe_devices("cuda")
+if cuda_devices is not None:
+    config.available_features.add("cuda-device")
+    arch = re.search(r": (sm_[0-9]+),", cuda_devices)
+    config.substitutions.append(("%cuda_arch", arch.group(1) if arch else "sm_90"))
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("libcuda")
+except OSError:
+    pass
+if shutil.which("glslangValidator"):
+    config.available_features.add("glslang")

@@ -28,6 +28,16 @@ enum ExitCode : int {
 /// or the first divergence between two.
 int runSimulate(llvm::ArrayRef<llvm::StringRef> args);
 
+/// `gpuinit-run launch --device=vulkan|cuda|cpu --launch=desc.json module`:
+/// runs one kernel of a compiled module (.spv, .ptx, .cubin, .so) with a
+/// JSON launch description; prints buffers, checks expectations, times it
+/// (exit 1 when a buffer differs from its "expect").
+int runLaunch(llvm::ArrayRef<llvm::StringRef> args);
+
+/// `gpuinit-run devices [--device=backend]`: lists the runtime devices, and
+/// why a backend has none (exit 1 when the backend given has none).
+int runDevices(llvm::ArrayRef<llvm::StringRef> args);
+
 } // namespace gpuinit::run
 
 #endif // GPUINIT_TOOLS_GPUINIT_RUN_COMMANDS_H

@@ -28,6 +28,14 @@ const Command kCommands[] = {
      "replay initseq sequences against a register model; with two files, "
      "report the first divergence in device-visible behaviour",
      runSimulate},
+    {"launch",
+     "--device=vulkan|cuda|cpu --launch=desc.json [--time] module."
+     "{spv,ptx,cubin,so}",
+     "run one kernel of a compiled module with a JSON launch description; "
+     "print and check buffers, report the kernel time",
+     runLaunch},
+    {"devices", "[--device=vulkan|cuda|cpu]",
+     "list the runtime devices, and why a backend has none", runDevices},
 };
 
 void printUsage(llvm::raw_ostream &os) {
