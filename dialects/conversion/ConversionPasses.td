@@ -41,8 +41,8 @@ def ConvertInitSeqToLLVM : Pass<"convert-initseq-to-llvm", "::mlir::ModuleOp"> {
       inside conditions included).
     * `condition` calls `gpuinit_condition(ctx, kind i32, index i64) -> i32`
       (kind: strap 0, ramcfg 1, condition 2, io_condition 3,
-      io_flag_condition 4) and runs its body when the result is non-zero (zero
-      with `not`).
+      io_flag_condition 4, reg 5, external 6) and runs its body when the
+      result is non-zero (zero with `not`), else its `else` body.
     * `note` emits nothing; `opaque` cannot be replayed: the pass fails with
       an error at each opaque op, naming its kind, and changes nothing.
 
@@ -65,6 +65,46 @@ def ConvertInitSeqToLLVM : Pass<"convert-initseq-to-llvm", "::mlir::ModuleOp"> {
     Statistic<"numPolls", "polls", "Poll loops emitted">,
     Statistic<"numConditions", "conditions", "Conditions lowered to branches">,
     Statistic<"numHookCalls", "hook-calls", "Hook call sites emitted">];
+}
+
+def ConvertKernelToGPU : Pass<"convert-kernel-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower the kernel dialect onto upstream gpu (and nvvm, nvgpu, spirv)";
+  let description = [{
+    Rewrites every `kernel.module` into a `gpu.module` and every `kernel.func`
+    into a `gpu.func` (a device function into a `func.func` in the same
+    `gpu.module`), marks the module `gpu.container_module`, and lowers the
+    ops:
+
+    | kernel | upstream |
+    |---|---|
+    | thread_id, block_id, block_dim, grid_dim | gpu.thread_id, gpu.block_id, gpu.block_dim, gpu.grid_dim |
+    | barrier | gpu.barrier |
+    | fence | cuda: nvvm.memory.barrier (cta, gpu, sys); vulkan: spirv.MemoryBarrier |
+    | shared_alloc | a workgroup attribution of the gpu.func |
+    | dynamic_shared | gpu.dynamic_shared_memory |
+    | atomic add/sub/min/max/umin/umax/and/or/xor/exchange | memref.atomic_rmw (sub as add of the negation) |
+    | atomic inc/dec, atomic_cas | memref.generic_atomic_rmw |
+    | shuffle | gpu.shuffle |
+    | vote | cuda: nvvm.vote.sync; vulkan: spirv.GroupNonUniformBallot/All/Any |
+    | match_any | cuda: nvvm.match.sync any |
+    | mma_load/compute/store | gpu.subgroup_mma_load_matrix/compute/store_matrix |
+    | async_copy/commit/wait | cuda: nvgpu.device_async_copy/create_group/wait; elsewhere a synchronous copy |
+    | call | func.call |
+    | alloc, free, copy, launch, wait | gpu.alloc, gpu.dealloc, gpu.memcpy, gpu.launch_func, gpu.wait |
+
+    The metadata becomes `known_block_size` and, for CUDA, `nvvm.reqntid`,
+    `nvvm.maxntid`, `nvvm.minctasm` and `nvvm.maxnreg`; for Vulkan
+    `spirv.entry_point_abi` with the workgroup size. A primitive the kernel's
+    target cannot express (tensor-core MMA, warp match or system-scope
+    atomics on Vulkan, ...) is an error naming the op and the target; the
+    pass then fails. Structured ops must be lowered first
+    (`kernel-lower-structured`).
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::spirv::SPIRVDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect"];
 }
 
 #endif // GPUINIT_CONVERSION_PASSES_TD

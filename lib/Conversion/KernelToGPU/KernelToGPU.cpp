@@ -1,0 +1,639 @@
+//===- KernelToGPU.cpp - kernel dialect to upstream gpu -------------------===//
+//
+// convert-kernel-to-gpu: kernel.module/kernel.func become gpu.module/gpu.func
+// and the kernel ops their upstream gpu, memref, nvvm, nvgpu or spirv
+// equivalents (the table is in dialects/conversion/ConversionPasses.td). The
+// target in each kernel's metadata decides target-specific lowerings; a
+// primitive the target cannot express is an error naming op and target.
+//
+//===----------------------------------------------------------------------===//
+#include "gpuinit/Conversion/Passes.h"
+#include "gpuinit/Dialect/Kernel/IR/Kernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace gpuinit {
+#define GEN_PASS_DEF_CONVERTKERNELTOGPU
+#include "conversion/ConversionPasses.h.inc"
+} // namespace gpuinit
+
+using namespace mlir;
+using namespace gpuinit;
+using namespace gpuinit::kernel;
+
+namespace {
+
+gpu::Dimension toGpu(Dim d) {
+  switch (d) {
+  case Dim::x:
+    return gpu::Dimension::x;
+  case Dim::y:
+    return gpu::Dimension::y;
+  case Dim::z:
+    return gpu::Dimension::z;
+  }
+  llvm_unreachable("unknown dimension");
+}
+
+/// "cuda sm_90", "vulkan 1.1" or "cpu", for messages.
+std::string describe(TargetAttr target) {
+  if (target.isCUDA())
+    return "cuda " + target.getChipName();
+  if (target.isVulkan())
+    return "vulkan " + std::to_string(target.getVersion() / 10) + "." +
+           std::to_string(target.getVersion() % 10);
+  return "cpu";
+}
+
+/// Lowers the ops of one function body (a gpu.func or func.func in a
+/// gpu.module) for `target`.
+class BodyLowering {
+public:
+  BodyLowering(TargetAttr target, OpBuilder &b) : target(target), b(b) {}
+
+  LogicalResult run(Region &body);
+
+private:
+  InFlightDiagnostic unsupported(Operation *op, StringRef why = {}) {
+    InFlightDiagnostic diag = op->emitOpError()
+                              << "is not supported for target "
+                              << describe(target);
+    if (!why.empty())
+      diag << ": " << why;
+    return diag;
+  }
+  LogicalResult lower(Operation *op);
+  LogicalResult lowerAtomic(AtomicOp op);
+  LogicalResult lowerVote(VoteOp op);
+  LogicalResult lowerFence(FenceOp op);
+  LogicalResult lowerAsyncCopy(AsyncCopyOp op);
+
+  TargetAttr target;
+  OpBuilder &b;
+};
+
+LogicalResult BodyLowering::run(Region &body) {
+  SmallVector<Operation *> ops;
+  body.walk([&](Operation *op) {
+    if (op->getDialect() &&
+        op->getDialect()->getNamespace() == KernelDialect::getDialectNamespace())
+      ops.push_back(op);
+  });
+  bool ok = true;
+  for (Operation *op : ops)
+    ok &= succeeded(lower(op));
+  return success(ok);
+}
+
+LogicalResult BodyLowering::lowerFence(FenceOp op) {
+  b.setInsertionPoint(op);
+  if (target.isCUDA()) {
+    NVVM::MemScopeKind scope;
+    switch (op.getScope()) {
+    case Scope::thread:
+    case Scope::block:
+      scope = NVVM::MemScopeKind::CTA;
+      break;
+    case Scope::device:
+      scope = NVVM::MemScopeKind::GPU;
+      break;
+    case Scope::system:
+      scope = NVVM::MemScopeKind::SYS;
+      break;
+    }
+    NVVM::MembarOp::create(b, op.getLoc(), scope);
+    op.erase();
+    return success();
+  }
+  if (target.isVulkan()) {
+    if (op.getScope() == Scope::system)
+      return unsupported(op, "Vulkan has no system-scope memory barrier");
+    spirv::Scope scope = op.getScope() == Scope::device
+                             ? spirv::Scope::Device
+                             : spirv::Scope::Workgroup;
+    auto semantics = spirv::MemorySemantics::AcquireRelease |
+                     spirv::MemorySemantics::UniformMemory |
+                     spirv::MemorySemantics::WorkgroupMemory;
+    spirv::MemoryBarrierOp::create(b, op.getLoc(), scope, semantics);
+    op.erase();
+    return success();
+  }
+  return unsupported(op);
+}
+
+LogicalResult BodyLowering::lowerAtomic(AtomicOp op) {
+  Type type = op.getValue().getType();
+  bool isFloat = isa<FloatType>(type);
+  if (op.getScope() == Scope::system)
+    return unsupported(op, "system-scope atomics have no upstream lowering");
+  b.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  Value value = op.getValue();
+  std::optional<arith::AtomicRMWKind> kind;
+  switch (op.getKind()) {
+  case AtomicKind::add:
+    kind = isFloat ? arith::AtomicRMWKind::addf : arith::AtomicRMWKind::addi;
+    break;
+  case AtomicKind::sub:
+    // old - v == old + (-v), exactly, in two's complement and in IEEE.
+    if (isFloat) {
+      value = arith::NegFOp::create(b, loc, value);
+      kind = arith::AtomicRMWKind::addf;
+    } else {
+      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+      value = arith::SubIOp::create(b, loc, zero, value);
+      kind = arith::AtomicRMWKind::addi;
+    }
+    break;
+  case AtomicKind::min:
+    kind = isFloat ? arith::AtomicRMWKind::minimumf : arith::AtomicRMWKind::mins;
+    break;
+  case AtomicKind::max:
+    kind = isFloat ? arith::AtomicRMWKind::maximumf : arith::AtomicRMWKind::maxs;
+    break;
+  case AtomicKind::umin:
+    kind = arith::AtomicRMWKind::minu;
+    break;
+  case AtomicKind::umax:
+    kind = arith::AtomicRMWKind::maxu;
+    break;
+  case AtomicKind::And:
+    kind = arith::AtomicRMWKind::andi;
+    break;
+  case AtomicKind::Or:
+    kind = arith::AtomicRMWKind::ori;
+    break;
+  case AtomicKind::Xor:
+    kind = arith::AtomicRMWKind::xori;
+    break;
+  case AtomicKind::exchange:
+    kind = arith::AtomicRMWKind::assign;
+    break;
+  case AtomicKind::inc:
+  case AtomicKind::dec:
+    break;
+  }
+  if (kind) {
+    auto rmw = memref::AtomicRMWOp::create(b, loc, *kind, value, op.getMemref(),
+                                           op.getIndices());
+    op.getResult().replaceAllUsesWith(rmw.getResult());
+    op.erase();
+    return success();
+  }
+  // CUDA's atomicInc/atomicDec (unsigned): inc: old >= v ? 0 : old + 1;
+  // dec: (old == 0 || old > v) ? v : old - 1.
+  bool inc = op.getKind() == AtomicKind::inc;
+  auto generic = memref::GenericAtomicRMWOp::create(b, loc, op.getMemref(),
+                                                    op.getIndices());
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(generic.getBody());
+  Value old = generic.getCurrentValue();
+  Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 1));
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  Value result;
+  if (inc) {
+    Value wrap =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, old, value);
+    Value next = arith::AddIOp::create(b, loc, old, one);
+    result = arith::SelectOp::create(b, loc, wrap, zero, next);
+  } else {
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, old, zero);
+    Value above =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, old, value);
+    Value reset = arith::OrIOp::create(b, loc, isZero, above);
+    Value next = arith::SubIOp::create(b, loc, old, one);
+    result = arith::SelectOp::create(b, loc, reset, value, next);
+  }
+  memref::AtomicYieldOp::create(b, loc, result);
+  op.getResult().replaceAllUsesWith(generic.getResult());
+  op.erase();
+  return success();
+}
+
+LogicalResult BodyLowering::lowerVote(VoteOp op) {
+  b.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  if (target.isCUDA()) {
+    Value all = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-1));
+    NVVM::VoteSyncKind kind = op.getKind() == VoteKind::ballot
+                                  ? NVVM::VoteSyncKind::ballot
+                              : op.getKind() == VoteKind::any
+                                  ? NVVM::VoteSyncKind::any
+                                  : NVVM::VoteSyncKind::all;
+    auto vote = NVVM::VoteSyncOp::create(b, loc, op.getResult().getType(), all,
+                                         op.getPredicate(), kind);
+    op.getResult().replaceAllUsesWith(vote.getResult());
+    op.erase();
+    return success();
+  }
+  if (target.isVulkan()) {
+    Value result;
+    switch (op.getKind()) {
+    case VoteKind::ballot: {
+      auto vec = VectorType::get({4}, b.getI32Type());
+      Value ballot = spirv::GroupNonUniformBallotOp::create(
+          b, loc, vec, spirv::Scope::Subgroup, op.getPredicate());
+      // A 32-lane subgroup's ballot is the first word.
+      result = spirv::CompositeExtractOp::create(b, loc, ballot,
+                                                 ArrayRef<int32_t>{0});
+      break;
+    }
+    case VoteKind::any:
+      result = spirv::GroupNonUniformAnyOp::create(
+          b, loc, b.getI1Type(), spirv::Scope::Subgroup, op.getPredicate());
+      break;
+    case VoteKind::all:
+      result = spirv::GroupNonUniformAllOp::create(
+          b, loc, b.getI1Type(), spirv::Scope::Subgroup, op.getPredicate());
+      break;
+    }
+    op.getResult().replaceAllUsesWith(result);
+    op.erase();
+    return success();
+  }
+  return unsupported(op);
+}
+
+LogicalResult BodyLowering::lowerAsyncCopy(AsyncCopyOp op) {
+  b.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  if (target.isCUDA()) {
+    auto copy = nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, op.getDst(), op.getDstIndices(), op.getSrc(),
+        op.getSrcIndices(), b.getIndexAttr(op.getCount()), Value(),
+        UnitAttr());
+    (void)copy;
+    op.erase();
+    return success();
+  }
+  // Elsewhere the copy is performed at once; a later wait then has nothing
+  // to wait for. Copies `count` consecutive elements along the last index.
+  Value count = arith::ConstantIndexOp::create(b, loc, op.getCount());
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, zero, count, one);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value i = loop.getInductionVar();
+  SmallVector<Value> src(op.getSrcIndices()), dst(op.getDstIndices());
+  src.back() = arith::AddIOp::create(b, loc, src.back(), i);
+  dst.back() = arith::AddIOp::create(b, loc, dst.back(), i);
+  Value v = memref::LoadOp::create(b, loc, op.getSrc(), src);
+  memref::StoreOp::create(b, loc, v, op.getDst(), dst);
+  op.erase();
+  return success();
+}
+
+gpu::MMAMatrixType mmaType(FragmentType type) {
+  StringRef role = type.getOperand() == MMAOperand::a   ? "AOp"
+                   : type.getOperand() == MMAOperand::b ? "BOp"
+                                                        : "COp";
+  return gpu::MMAMatrixType::get({type.getRows(), type.getCols()},
+                                 type.getElementType(), role);
+}
+
+LogicalResult BodyLowering::lower(Operation *op) {
+  Location loc = op->getLoc();
+  b.setInsertionPoint(op);
+  auto replace = [&](Value v) {
+    op->getResult(0).replaceAllUsesWith(v);
+    op->erase();
+    return success();
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case<ThreadIdOp>([&](auto o) {
+        return replace(gpu::ThreadIdOp::create(b, loc, toGpu(o.getDimension())));
+      })
+      .Case<BlockIdOp>([&](auto o) {
+        return replace(gpu::BlockIdOp::create(b, loc, toGpu(o.getDimension())));
+      })
+      .Case<BlockDimOp>([&](auto o) {
+        return replace(gpu::BlockDimOp::create(b, loc, toGpu(o.getDimension())));
+      })
+      .Case<GridDimOp>([&](auto o) {
+        return replace(gpu::GridDimOp::create(b, loc, toGpu(o.getDimension())));
+      })
+      .Case<BarrierOp>([&](auto o) {
+        gpu::BarrierOp::create(b, loc);
+        o.erase();
+        return success();
+      })
+      .Case<FenceOp>([&](auto o) { return lowerFence(o); })
+      .Case<DynamicSharedOp>([&](DynamicSharedOp o) {
+        return replace(gpu::DynamicSharedMemoryOp::create(
+            b, loc, cast<MemRefType>(o.getMemref().getType())));
+      })
+      .Case<AtomicOp>([&](auto o) { return lowerAtomic(o); })
+      .Case<AtomicCASOp>([&](AtomicCASOp o) {
+        auto generic = memref::GenericAtomicRMWOp::create(
+            b, loc, o.getMemref(), o.getIndices());
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToEnd(generic.getBody());
+          Value old = generic.getCurrentValue();
+          Value equal;
+          if (isa<FloatType>(old.getType())) {
+            // Compare bit patterns, as a hardware CAS does.
+            Type intType = b.getIntegerType(
+                old.getType().getIntOrFloatBitWidth());
+            Value a = arith::BitcastOp::create(b, loc, intType, old);
+            Value c = arith::BitcastOp::create(b, loc, intType, o.getCompare());
+            equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+          } else {
+            equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, old,
+                                          o.getCompare());
+          }
+          Value next =
+              arith::SelectOp::create(b, loc, equal, o.getValue(), old);
+          memref::AtomicYieldOp::create(b, loc, next);
+        }
+        return replace(generic.getResult());
+      })
+      .Case<ShuffleOp>([&](ShuffleOp o) {
+        gpu::ShuffleMode mode = o.getMode() == ShuffleMode::idx ? gpu::ShuffleMode::IDX
+                                : o.getMode() == ShuffleMode::up ? gpu::ShuffleMode::UP
+                                : o.getMode() == ShuffleMode::down
+                                    ? gpu::ShuffleMode::DOWN
+                                    : gpu::ShuffleMode::XOR;
+        Value width = arith::ConstantOp::create(
+            b, loc, b.getI32IntegerAttr(int32_t(o.getWidth())));
+        auto shuffle = gpu::ShuffleOp::create(b, loc, o.getValue(),
+                                              o.getOffset(), width, mode);
+        o.getResult().replaceAllUsesWith(shuffle.getShuffleResult());
+        o.getValid().replaceAllUsesWith(shuffle.getValid());
+        o.erase();
+        return success();
+      })
+      .Case<VoteOp>([&](auto o) { return lowerVote(o); })
+      .Case<MatchAnyOp>([&](MatchAnyOp o) -> LogicalResult {
+        if (!target.isCUDA())
+          return unsupported(o, "warp match is an NVVM-only primitive");
+        Type type = o.getValue().getType();
+        Value v = o.getValue();
+        if (type.isF32())
+          v = arith::BitcastOp::create(b, loc, b.getI32Type(), v);
+        else if (type.isF64())
+          v = arith::BitcastOp::create(b, loc, b.getI64Type(), v);
+        Value all = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-1));
+        auto match = NVVM::MatchSyncOp::create(b, loc, b.getI32Type(), all, v,
+                                               NVVM::MatchSyncKind::any);
+        return replace(match.getRes());
+      })
+      .Case<MMALoadOp>([&](MMALoadOp o) -> LogicalResult {
+        if (!target.isCUDA())
+          return unsupported(o, "tensor-core MMA is an NVVM-only primitive");
+        auto type = cast<FragmentType>(o.getFragment().getType());
+        auto load = gpu::SubgroupMmaLoadMatrixOp::create(
+            b, loc, mmaType(type), o.getMemref(), o.getIndices(),
+            b.getIndexAttr(o.getStride()),
+            type.getLayout() == MMALayout::col ? b.getUnitAttr() : UnitAttr());
+        return replace(load.getRes());
+      })
+      .Case<MMAComputeOp>([&](MMAComputeOp o) -> LogicalResult {
+        if (!target.isCUDA())
+          return unsupported(o, "tensor-core MMA is an NVVM-only primitive");
+        auto compute = gpu::SubgroupMmaComputeOp::create(
+            b, loc, mmaType(cast<FragmentType>(o.getResult().getType())),
+            o.getA(), o.getB(), o.getC(), UnitAttr(), UnitAttr());
+        return replace(compute.getRes());
+      })
+      .Case<MMAStoreOp>([&](MMAStoreOp o) -> LogicalResult {
+        if (!target.isCUDA())
+          return unsupported(o, "tensor-core MMA is an NVVM-only primitive");
+        auto type = cast<FragmentType>(o.getFragment().getType());
+        gpu::SubgroupMmaStoreMatrixOp::create(
+            b, loc, o.getFragment(), o.getMemref(), o.getIndices(),
+            b.getIndexAttr(o.getStride()),
+            type.getLayout() == MMALayout::col ? b.getUnitAttr() : UnitAttr());
+        o.erase();
+        return success();
+      })
+      .Case<AsyncCopyOp>([&](auto o) { return lowerAsyncCopy(o); })
+      .Case<AsyncCommitOp>([&](AsyncCommitOp o) {
+        if (target.isCUDA())
+          nvgpu::DeviceAsyncCreateGroupOp::create(
+              b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()),
+              ValueRange());
+        o.erase();
+        return success();
+      })
+      .Case<AsyncWaitOp>([&](AsyncWaitOp o) {
+        if (target.isCUDA()) {
+          // Waits until at most `pending` groups are still in flight.
+          auto group = nvgpu::DeviceAsyncCreateGroupOp::create(
+              b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()),
+              ValueRange());
+          nvgpu::DeviceAsyncWaitOp::create(
+              b, loc, group, b.getI32IntegerAttr(int32_t(o.getPending())));
+        }
+        o.erase();
+        return success();
+      })
+      .Case<CallOp>([&](CallOp o) {
+        auto call = func::CallOp::create(b, loc, o.getCalleeAttr(),
+                                         o->getResultTypes(), o->getOperands());
+        o->replaceAllUsesWith(call);
+        o.erase();
+        return success();
+      })
+      .Default([&](Operation *o) {
+        return o->emitOpError("has no lowering in convert-kernel-to-gpu");
+      });
+}
+
+struct ConvertKernelToGPU
+    : public gpuinit::impl::ConvertKernelToGPUBase<ConvertKernelToGPU> {
+  void runOnOperation() override;
+  LogicalResult lowerModule(KernelModuleOp module);
+  LogicalResult lowerFunc(KernelFuncOp func, gpu::GPUModuleOp into);
+  LogicalResult lowerHost(ModuleOp module);
+};
+
+LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
+                                           gpu::GPUModuleOp into) {
+  MLIRContext *ctx = &getContext();
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(into.getBody());
+  TargetAttr target = func.getTarget();
+  MetadataAttr md = func.getMetadata();
+  Location loc = func.getLoc();
+
+  if (func.isDeviceFunction()) {
+    auto fn = func::FuncOp::create(b, loc, func.getSymName(),
+                                   func.getFunctionType());
+    fn.getBody().takeBody(func.getBody());
+    fn.walk([&](ReturnOp ret) {
+      OpBuilder rb(ret);
+      func::ReturnOp::create(rb, ret.getLoc(), ret->getOperands());
+      ret.erase();
+    });
+    BodyLowering lowering(target, b);
+    return lowering.run(fn.getBody());
+  }
+
+  // Shared allocations become workgroup attributions, in program order.
+  SmallVector<SharedAllocOp> shared;
+  func.walk([&](SharedAllocOp op) { shared.push_back(op); });
+  SmallVector<Type> attributions;
+  for (SharedAllocOp op : shared)
+    attributions.push_back(op.getMemref().getType());
+
+  auto gpuFunc = gpu::GPUFuncOp::create(b, loc, func.getSymName(),
+                                        func.getFunctionType(), attributions);
+  gpuFunc->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  if (std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup())
+    gpuFunc.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(*wg));
+
+  if (target.isCUDA()) {
+    if (std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup())
+      gpuFunc->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
+                       b.getDenseI32ArrayAttr(*wg));
+    if (md.getMaxThreads())
+      gpuFunc->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
+                       b.getDenseI32ArrayAttr({int32_t(*md.getMaxThreads())}));
+    if (md.getMinBlocks())
+      gpuFunc->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                       b.getI32IntegerAttr(int32_t(*md.getMinBlocks())));
+    if (md.getMaxRegisters())
+      gpuFunc->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
+                       b.getI32IntegerAttr(int32_t(*md.getMaxRegisters())));
+  } else if (target.isVulkan()) {
+    std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup();
+    if (!wg)
+      return func.emitOpError()
+             << "needs a workgroup size for target " << describe(target)
+             << " (SPIR-V fixes the LocalSize in the module)";
+    gpuFunc->setAttr(spirv::getEntryPointABIAttrName(),
+                     spirv::getEntryPointABIAttr(ctx, *wg));
+  }
+
+  // Move the body: the entry block's arguments become the gpu.func's; the
+  // shared allocations its attributions.
+  Block &dst = gpuFunc.getBody().front();
+  Block &src = func.getEntryBlock();
+  for (auto [i, arg] : llvm::enumerate(src.getArguments()))
+    arg.replaceAllUsesWith(dst.getArgument(i));
+  for (auto [i, op] : llvm::enumerate(shared)) {
+    op.getMemref().replaceAllUsesWith(gpuFunc.getWorkgroupAttributions()[i]);
+    op.erase();
+  }
+  dst.getOperations().splice(dst.end(), src.getOperations());
+  Region &region = gpuFunc.getBody();
+  region.getBlocks().splice(region.end(), func.getBody().getBlocks(),
+                            std::next(func.getBody().begin()),
+                            func.getBody().end());
+  gpuFunc.walk([&](ReturnOp ret) {
+    OpBuilder rb(ret);
+    gpu::ReturnOp::create(rb, ret.getLoc());
+    ret.erase();
+  });
+  BodyLowering lowering(target, b);
+  return lowering.run(gpuFunc.getBody());
+}
+
+LogicalResult ConvertKernelToGPU::lowerModule(KernelModuleOp module) {
+  OpBuilder b(module);
+  auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
+                                            module.getSymName());
+  bool ok = true;
+  for (KernelFuncOp func :
+       llvm::make_early_inc_range(module.getOps<KernelFuncOp>())) {
+    ok &= succeeded(lowerFunc(func, gpuModule));
+  }
+  module.erase();
+  return success(ok);
+}
+
+LogicalResult ConvertKernelToGPU::lowerHost(ModuleOp module) {
+  bool ok = true;
+  SmallVector<Operation *> hostOps;
+  module.walk([&](Operation *op) {
+    if (isa<AllocOp, FreeOp, CopyOp, LaunchOp, WaitOp>(op))
+      hostOps.push_back(op);
+    else if (isa<ElementwiseOp, ReduceOp, MatmulOp>(op))
+      ok = !(op->emitOpError("is a structured op; run kernel-lower-structured "
+                             "before convert-kernel-to-gpu"),
+             true);
+  });
+  for (Operation *op : hostOps) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    llvm::TypeSwitch<Operation *>(op)
+        .Case<AllocOp>([&](AllocOp o) {
+          auto alloc = gpu::AllocOp::create(
+              b, loc, o.getMemref().getType(), Type(), ValueRange(),
+              o.getDynamicSizes(), ValueRange(), false);
+          o.getMemref().replaceAllUsesWith(alloc.getMemref());
+          o.erase();
+        })
+        .Case<FreeOp>([&](FreeOp o) {
+          gpu::DeallocOp::create(b, loc, Type(), ValueRange(), o.getMemref());
+          o.erase();
+        })
+        .Case<CopyOp>([&](CopyOp o) {
+          gpu::MemcpyOp::create(b, loc, Type(), ValueRange(), o.getTarget(),
+                                o.getSource());
+          o.erase();
+        })
+        .Case<WaitOp>([&](WaitOp o) {
+          gpu::WaitOp::create(b, loc, Type(), ValueRange());
+          o.erase();
+        })
+        .Case<LaunchOp>([&](LaunchOp o) {
+          SymbolRefAttr ref = o.getKernel();
+          gpu::KernelDim3 grid{o.getGridSizeX(), o.getGridSizeY(),
+                               o.getGridSizeZ()};
+          gpu::KernelDim3 block{o.getBlockSizeX(), o.getBlockSizeY(),
+                                o.getBlockSizeZ()};
+          // A device buffer in #gpu.address_space<global> matches a kernel
+          // parameter without a memory space: cast it to the parameter type.
+          SmallVector<Value> args(o.getArgs());
+          if (KernelFuncOp callee = o.getKernelFunc()) {
+            for (auto [arg, type] :
+                 llvm::zip(args, callee.getFunctionType().getInputs()))
+              if (arg.getType() != type && isa<MemRefType>(type))
+                arg = memref::MemorySpaceCastOp::create(b, loc, type, arg);
+          }
+          gpu::LaunchFuncOp::create(b, loc, ref, grid, block,
+                                    o.getDynamicSharedMemorySize(), args);
+          o.erase();
+        });
+  }
+  return success(ok);
+}
+
+void ConvertKernelToGPU::runOnOperation() {
+  ModuleOp module = getOperation();
+  SmallVector<KernelModuleOp> kernelModules(module.getOps<KernelModuleOp>());
+  if (kernelModules.empty() &&
+      !module.walk([](Operation *op) {
+               return isa<LaunchOp, AllocOp, CopyOp>(op) ? WalkResult::interrupt()
+                                                          : WalkResult::advance();
+             })
+           .wasInterrupted())
+    return;
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(&getContext()));
+  bool ok = true;
+  // Host ops first: the launch verifier looks the kernels up.
+  ok &= succeeded(lowerHost(module));
+  for (KernelModuleOp km : kernelModules)
+    ok &= succeeded(lowerModule(km));
+  if (!ok)
+    signalPassFailure();
+}
+
+} // namespace

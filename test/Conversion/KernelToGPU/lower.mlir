@@ -1,0 +1,100 @@
+// RUN: gpuinit-opt --convert-kernel-to-gpu --split-input-file --verify-diagnostics %s | FileCheck %s
+
+// Metadata to gpu.func/nvvm attributes, ids, barrier, shared memory as a
+// workgroup attribution, atomics, shuffles and votes for CUDA; host ops to
+// gpu ops with device buffers cast to the kernel's parameter types.
+// CHECK-LABEL: module attributes {gpu.container_module}
+// CHECK: gpu.module @m
+// CHECK: gpu.func @k(%[[A:.*]]: memref<?xf32>, %[[N:.*]]: index) workgroup(%[[S:.*]] : memref<64xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<64xi32, #gpu.address_space<workgroup>>) kernel attributes {known_block_size = array<i32: 64, 1, 1>, nvvm.maxnreg = 32 : i32, nvvm.maxntid = array<i32: 128>, nvvm.minctasm = 2 : i32, nvvm.reqntid = array<i32: 64, 1, 1>}
+// CHECK: %[[T:.*]] = gpu.thread_id x
+// CHECK: gpu.block_id y
+// CHECK: gpu.barrier
+// CHECK: nvvm.memory.barrier <gpu>
+// CHECK: memref.atomic_rmw addf %{{.*}}, %[[A]][%[[T]]] : (f32, memref<?xf32>) -> f32
+// CHECK: %[[NEG:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
+// CHECK: memref.atomic_rmw addi %[[NEG]]
+// CHECK: memref.generic_atomic_rmw
+// CHECK: gpu.shuffle  xor
+// CHECK: nvvm.vote.sync  ballot
+// CHECK: gpu.return
+// CHECK: func.func @host
+// CHECK: %[[D:.*]] = gpu.alloc (%{{.*}}) : memref<?xf32, #gpu.address_space<global>>
+// CHECK: gpu.memcpy %[[D]], %{{.*}} : memref<?xf32, #gpu.address_space<global>>, memref<?xf32>
+// CHECK: %[[C:.*]] = memref.memory_space_cast %[[D]] : memref<?xf32, #gpu.address_space<global>> to memref<?xf32>
+// CHECK: gpu.launch_func @m::@k blocks in ({{.*}}) threads in ({{.*}}) args(%[[C]] : memref<?xf32>, %{{.*}} : index)
+// CHECK: gpu.wait
+kernel.module @m {
+  kernel.func @k(%a: memref<?xf32>, %n: index) kind custom target cuda sm_90 ptx 80
+      workgroup(64, 1, 1) launch_bounds(128, 2) max_registers 32 {
+    %t = kernel.thread_id x
+    %b = kernel.block_id y
+    %s = kernel.shared_alloc : memref<64xf32, #gpu.address_space<workgroup>>
+    %v = memref.load %a[%t] : memref<?xf32>
+    memref.store %v, %s[%t] : memref<64xf32, #gpu.address_space<workgroup>>
+    kernel.barrier
+    kernel.fence device
+    %old = kernel.atomic add device %a[%t], %v : memref<?xf32>
+    %ci = arith.fptosi %v : f32 to i32
+    %ib = kernel.shared_alloc : memref<64xi32, #gpu.address_space<workgroup>>
+    %old2 = kernel.atomic sub block %ib[%t], %ci : memref<64xi32, #gpu.address_space<workgroup>>
+    %old3 = kernel.atomic_cas device %ib[%t], %ci, %old2 : memref<64xi32, #gpu.address_space<workgroup>>
+    %c1 = arith.constant 1 : i32
+    %r, %ok = kernel.shuffle xor %v, %c1 width 32 : f32
+    %p = arith.cmpf olt, %r, %v : f32
+    %ballot = kernel.vote ballot %p
+    kernel.return
+  }
+}
+func.func @host(%h: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %n = memref.dim %h, %c0 : memref<?xf32>
+  %d = kernel.alloc(%n) : memref<?xf32, #gpu.address_space<global>>
+  kernel.copy %h to %d : memref<?xf32> to memref<?xf32, #gpu.address_space<global>>
+  kernel.launch @m::@k grid(%c1, %c1, %c1) block(%c64, %c1, %c1) args(%d, %n : memref<?xf32, #gpu.address_space<global>>, index)
+  kernel.wait
+  return
+}
+
+// -----
+
+// Vulkan: barriers and votes become SPIR-V, the workgroup size the entry
+// point ABI; tensor-core MMA and warp match are refused, naming op and target.
+// CHECK-LABEL: gpu.module @v
+// CHECK: gpu.func @k(%{{.*}}: memref<?xi32>) kernel attributes {known_block_size = array<i32: 32, 1, 1>, spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
+// CHECK: spirv.MemoryBarrier <Workgroup>
+// CHECK: spirv.GroupNonUniformBallot <Subgroup>
+kernel.module @v {
+  kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    %t = kernel.thread_id x
+    %v = memref.load %a[%t] : memref<?xi32>
+    kernel.fence block
+    %c0 = arith.constant 0 : i32
+    %p = arith.cmpi sgt, %v, %c0 : i32
+    %b = kernel.vote ballot %p
+    memref.store %b, %a[%t] : memref<?xi32>
+    kernel.return
+  }
+}
+
+// -----
+
+kernel.module @bad {
+  kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    %t = kernel.thread_id x
+    %v = memref.load %a[%t] : memref<?xi32>
+    // expected-error @+1 {{'kernel.match_any' op is not supported for target vulkan 1.1: warp match is an NVVM-only primitive}}
+    %m = kernel.match_any %v : i32
+    kernel.return
+  }
+}
+
+// -----
+
+kernel.module @nowg {
+  // expected-error @+1 {{'kernel.func' op needs a workgroup size for target vulkan 1.1 (SPIR-V fixes the LocalSize in the module)}}
+  kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 {
+    kernel.return
+  }
+}
