@@ -10,6 +10,7 @@
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
 #include "gpuinit/Pipelines/Pipelines.h"
 #include "gpuinit/Conversion/Passes.h"
+#include "gpuinit/Target/Kernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -33,10 +34,13 @@ void gpuinit::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::scf::SCFDialect, mlir::vector::VectorDialect>();
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
+  // Lowering kernels: NVVM/SPIR-V targets and the LLVM IR translations.
+  kernel::registerKernelTargetDependencies(registry);
 }
 
 void gpuinit::registerAllPasses() {
   initseq::registerInitSeqPasses();
   registerConversionPasses();
   registerPipelines();
+  kernel::registerKernelPipelines();
 }

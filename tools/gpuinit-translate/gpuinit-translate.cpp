@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/InitAll.h"
+#include "gpuinit/Target/Kernel.h"
 #include "gpuinit/Target/Translations.h"
 
 #include "mlir/InitAllTranslations.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   gpuinit::registerAllPasses();
   mlir::registerPassManagerCLOptions();
   gpuinit::registerAllTranslations();
+  gpuinit::kernel::registerKernelTranslations();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "gpuinit translation driver\n"));
 }

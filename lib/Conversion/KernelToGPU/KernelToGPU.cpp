@@ -138,6 +138,9 @@ LogicalResult BodyLowering::lowerAtomic(AtomicOp op) {
   bool isFloat = isa<FloatType>(type);
   if (op.getScope() == Scope::system)
     return unsupported(op, "system-scope atomics have no upstream lowering");
+  if (target.isVulkan() && isFloat)
+    return unsupported(op, "the SPIR-V lowering has no floating-point "
+                           "atomics (integer atomics only)");
   b.setInsertionPoint(op);
   Location loc = op.getLoc();
   Value value = op.getValue();
@@ -484,9 +487,26 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
     return lowering.run(fn.getBody());
   }
 
-  // Shared allocations become workgroup attributions, in program order.
+  // Shared allocations become workgroup attributions, in program order. On
+  // Vulkan they become memref.alloc in memory space 3 instead, which the
+  // SPIR-V lowering turns into Workgroup variables (it cannot lower
+  // attributions in #gpu.address_space<workgroup>).
   SmallVector<SharedAllocOp> shared;
   func.walk([&](SharedAllocOp op) { shared.push_back(op); });
+  if (target.isVulkan()) {
+    for (SharedAllocOp op : shared) {
+      auto type = cast<MemRefType>(op.getMemref().getType());
+      auto spirvType =
+          MemRefType::get(type.getShape(), type.getElementType(),
+                          type.getLayout(), b.getI64IntegerAttr(3));
+      OpBuilder ab(op);
+      auto alloc = memref::AllocOp::create(ab, op.getLoc(), spirvType,
+                                           op.getAlignmentAttr());
+      op.getMemref().replaceAllUsesWith(alloc.getResult());
+      op.erase();
+    }
+    shared.clear();
+  }
   SmallVector<Type> attributions;
   for (SharedAllocOp op : shared)
     attributions.push_back(op.getMemref().getType());
@@ -494,14 +514,21 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
   auto gpuFunc = gpu::GPUFuncOp::create(b, loc, func.getSymName(),
                                         func.getFunctionType(), attributions);
   gpuFunc->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  if (std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup())
+  // CUDA: a fixed workgroup size is PTX .reqntid. The NVVM lowering would
+  // turn known_block_size into .maxntid, which ptxas refuses next to
+  // .reqntid, so CUDA kernels carry only nvvm.reqntid.
+  if (std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup();
+      wg && !target.isCUDA())
     gpuFunc.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(*wg));
 
   if (target.isCUDA()) {
     if (std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup())
       gpuFunc->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
                        b.getDenseI32ArrayAttr(*wg));
-    if (md.getMaxThreads())
+    // .maxntid and .reqntid exclude each other in PTX; with a fixed
+    // workgroup size (which the verifier keeps within the launch bound) the
+    // exact .reqntid is emitted.
+    if (md.getMaxThreads() && !md.getWorkgroup())
       gpuFunc->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
                        b.getDenseI32ArrayAttr({int32_t(*md.getMaxThreads())}));
     if (md.getMinBlocks())

@@ -5,7 +5,7 @@
 // gpu ops with device buffers cast to the kernel's parameter types.
 // CHECK-LABEL: module attributes {gpu.container_module}
 // CHECK: gpu.module @m
-// CHECK: gpu.func @k(%[[A:.*]]: memref<?xf32>, %[[N:.*]]: index) workgroup(%[[S:.*]] : memref<64xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<64xi32, #gpu.address_space<workgroup>>) kernel attributes {known_block_size = array<i32: 64, 1, 1>, nvvm.maxnreg = 32 : i32, nvvm.maxntid = array<i32: 128>, nvvm.minctasm = 2 : i32, nvvm.reqntid = array<i32: 64, 1, 1>}
+// CHECK: gpu.func @k(%[[A:.*]]: memref<?xf32>, %[[N:.*]]: index) workgroup(%[[S:.*]] : memref<64xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<64xi32, #gpu.address_space<workgroup>>) kernel attributes {nvvm.maxnreg = 32 : i32, nvvm.minctasm = 2 : i32, nvvm.reqntid = array<i32: 64, 1, 1>}
 // CHECK: %[[T:.*]] = gpu.thread_id x
 // CHECK: gpu.block_id y
 // CHECK: gpu.barrier

@@ -1,0 +1,299 @@
+//===- KernelCompile.cpp - kernel pipelines and device-code emission ------===//
+//
+// kernel-to-nvvm-pipeline and kernel-to-spirv-pipeline, and the functions
+// that run them on a module and collect the PTX text or SPIR-V binary of
+// every kernel.module (include/gpuinit/Target/Kernel.h).
+//
+//===----------------------------------------------------------------------===//
+#include "gpuinit/Target/Kernel.h"
+
+#include "gpuinit/Conversion/Passes.h"
+#include "gpuinit/Dialect/Kernel/IR/Kernel.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/GPUToSPIRV/GPUToSPIRVPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+#include "mlir/Target/SPIRV/Serialization.h"
+#include "mlir/Target/SPIRV/Target.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace gpuinit;
+using namespace gpuinit::kernel;
+
+/// The CUDA toolkit directory holding nvvm/libdevice (for math functions),
+/// or "" when there is none.
+static std::string cudaToolkitPath() {
+  for (const char *env : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
+    if (const char *dir = std::getenv(env))
+      if (llvm::sys::fs::exists(std::string(dir) + "/nvvm/libdevice"))
+        return dir;
+  if (llvm::sys::fs::exists("/usr/local/cuda/nvvm/libdevice"))
+    return "/usr/local/cuda";
+  return "";
+}
+
+void gpuinit::kernel::buildKernelToNVVMPipeline(OpPassManager &pm,
+                                                const KernelNVVMOptions &options) {
+  pm.addPass(createConvertKernelToGPU());
+  // The device half of upstream's GPU-to-NVVM lowering, with libdevice
+  // linked from the CUDA toolkit when there is one (math functions such as
+  // expf and fmaf lower to libdevice calls).
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = unsigned(std::max(0, int(options.optLevel)));
+  std::string toolkit = cudaToolkitPath();
+  if (!toolkit.empty())
+    target.linkLibs.push_back(toolkit + "/nvvm/libdevice/libdevice.10.bc");
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createConvertGpuOpsToNVVMOps());
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createCSEPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  binary.toolkitPath = toolkit;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void gpuinit::kernel::buildKernelToSPIRVPipeline(
+    OpPassManager &pm, const KernelSPIRVOptions &options) {
+  pm.addPass(createConvertKernelToGPU());
+  GpuSPIRVAttachTargetOptions attach;
+  attach.spirvVersion = options.version;
+  if (options.caps.empty())
+    attach.spirvCapabilities = {
+        "Shader",          "GroupNonUniform",          "GroupNonUniformVote",
+        "GroupNonUniformBallot", "GroupNonUniformShuffle",
+        "GroupNonUniformShuffleRelative", "GroupNonUniformArithmetic",
+        "Int64",           "Float64",                  "AtomicFloat32AddEXT"};
+  else
+    attach.spirvCapabilities.assign(options.caps.begin(), options.caps.end());
+  if (options.exts.empty())
+    attach.spirvExtensions = {"SPV_KHR_storage_buffer_storage_class",
+                              "SPV_EXT_shader_atomic_float_add"};
+  else
+    attach.spirvExtensions.assign(options.exts.begin(), options.exts.end());
+  pm.addPass(createGpuSPIRVAttachTarget(attach));
+  pm.addPass(createCanonicalizerPass());
+  // math ops (fma, exp, ...) are not part of convert-gpu-to-spirv's patterns.
+  pm.nest<gpu::GPUModuleOp>().addPass(createConvertMathToSPIRVPass());
+  pm.addPass(createConvertGPUToSPIRVPass(/*mapMemorySpace=*/true));
+  OpPassManager &spv = pm.nest<spirv::ModuleOp>();
+  spv.addPass(spirv::createSPIRVLowerABIAttributesPass());
+  spv.addPass(spirv::createSPIRVUpdateVCEPass());
+}
+
+void gpuinit::kernel::registerKernelPipelines() {
+  PassPipelineRegistration<KernelNVVMOptions>(
+      "kernel-to-nvvm-pipeline",
+      "Lower kernel modules to PTX: convert-kernel-to-gpu, then upstream's "
+      "GPU-to-NVVM lowering with the PTX in gpu.binary objects",
+      buildKernelToNVVMPipeline);
+  PassPipelineRegistration<KernelSPIRVOptions>(
+      "kernel-to-spirv-pipeline",
+      "Lower kernel modules to spirv.module: convert-kernel-to-gpu, SPIR-V "
+      "target attachment, convert-gpu-to-spirv, ABI lowering, VCE update",
+      buildKernelToSPIRVPipeline);
+}
+
+void gpuinit::kernel::registerKernelTargetDependencies(
+    DialectRegistry &registry) {
+  registry.insert<NVVM::NVVMDialect, nvgpu::NVGPUDialect,
+                  spirv::SPIRVDialect, gpu::GPUDialect>();
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  spirv::registerSPIRVTargetInterfaceExternalModels(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+}
+
+namespace {
+/// The kernel.module ops of `module` and their common target; fails with
+/// an error naming a module whose target has the wrong backend.
+FailureOr<TargetAttr> commonTarget(ModuleOp module, Backend backend,
+                                   StringRef what) {
+  TargetAttr common;
+  for (KernelModuleOp km : module.getOps<KernelModuleOp>()) {
+    TargetAttr target = km.getTarget();
+    if (!target)
+      continue;
+    if (target.getBackend() != backend)
+      return km.emitError() << "kernel.module @" << km.getSymName()
+                            << " targets " << stringifyBackend(target.getBackend())
+                            << "; " << what << " needs "
+                            << stringifyBackend(backend) << " kernels";
+    if (common && common != target)
+      return km.emitError()
+             << "kernel modules with different targets (" << common << " and "
+             << target << "): compile them separately";
+    common = target;
+  }
+  if (!common)
+    return module.emitError() << "no kernel.module with a kernel to compile";
+  return common;
+}
+
+/// Keeps only the kernel modules: the host code of the input is not part of
+/// the device code (gpuinit-run interprets it; see docs/KernelFrontend.md).
+void dropHostCode(ModuleOp module) {
+  for (Operation &op : llvm::make_early_inc_range(module.getOps()))
+    if (!isa<KernelModuleOp>(op))
+      op.erase();
+}
+
+LogicalResult runPipeline(ModuleOp module,
+                          llvm::function_ref<void(OpPassManager &)> build) {
+  dropHostCode(module);
+  PassManager pm(module.getContext());
+  build(pm);
+  return pm.run(module);
+}
+} // namespace
+
+LogicalResult gpuinit::kernel::compileKernelsToPTX(
+    ModuleOp module, StringRef chip, StringRef features, int optLevel,
+    std::vector<CompiledModule> &out) {
+  FailureOr<TargetAttr> target = commonTarget(module, Backend::cuda, "PTX");
+  if (failed(target))
+    return failure();
+  KernelNVVMOptions options;
+  options.chip = chip.empty() ? target->getChipName() : chip.str();
+  options.features =
+      features.empty() ? target->getPTXFeatures() : features.str();
+  options.optLevel = optLevel;
+  if (failed(runPipeline(module, [&](OpPassManager &pm) {
+        buildKernelToNVVMPipeline(pm, options);
+      })))
+    return failure();
+  for (gpu::BinaryOp binary : module.getOps<gpu::BinaryOp>()) {
+    for (Attribute attr : binary.getObjects()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      out.push_back({binary.getSymName().str(), object.getObject().str()});
+    }
+  }
+  if (out.empty())
+    return module.emitError() << "the NVVM pipeline produced no PTX";
+  return success();
+}
+
+LogicalResult gpuinit::kernel::compileKernelsToSPIRV(
+    ModuleOp module, const KernelSPIRVOptions &options,
+    std::vector<CompiledModule> &out) {
+  if (failed(commonTarget(module, Backend::vulkan, "SPIR-V")))
+    return failure();
+  if (failed(runPipeline(module, [&](OpPassManager &pm) {
+        buildKernelToSPIRVPipeline(pm, options);
+      })))
+    return failure();
+  bool ok = true;
+  module.walk([&](spirv::ModuleOp spv) {
+    SmallVector<uint32_t> words;
+    if (failed(spirv::serialize(spv, words))) {
+      ok = false;
+      return;
+    }
+    std::string name = spv.getSymName() ? spv.getSymName()->str() : "";
+    StringRef(name).consume_front("__spv__");
+    if (StringRef(name).starts_with("__spv__"))
+      name = name.substr(7);
+    out.push_back({name, std::string(reinterpret_cast<const char *>(
+                                         words.data()),
+                                     words.size() * sizeof(uint32_t))});
+  });
+  if (!ok)
+    return failure();
+  if (out.empty())
+    return module.emitError() << "the SPIR-V pipeline produced no module";
+  return success();
+}
+
+FailureOr<std::string> gpuinit::kernel::assemblePTX(StringRef ptx,
+                                                     StringRef chip,
+                                                     int optLevel,
+                                                     std::string &error) {
+  llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas");
+  if (!ptxas)
+    ptxas = llvm::sys::findProgramByName("ptxas", {"/usr/local/cuda/bin"});
+  if (!ptxas) {
+    error = "ptxas (CUDA toolkit) not found in PATH or /usr/local/cuda/bin";
+    return failure();
+  }
+  SmallString<128> in, outPath, log;
+  if (llvm::sys::fs::createTemporaryFile("gpuinit-kernel", "ptx", in) ||
+      llvm::sys::fs::createTemporaryFile("gpuinit-kernel", "cubin", outPath) ||
+      llvm::sys::fs::createTemporaryFile("gpuinit-kernel", "log", log)) {
+    error = "cannot create temporary files for ptxas";
+    return failure();
+  }
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(in);
+    llvm::sys::fs::remove(outPath);
+    llvm::sys::fs::remove(log);
+  });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(in, ec);
+    if (ec) {
+      error = "cannot write " + std::string(in) + ": " + ec.message();
+      return failure();
+    }
+    os << ptx;
+  }
+  std::string arch = ("-arch=" + chip).str();
+  std::string opt = "-O" + std::to_string(std::clamp(optLevel, 0, 3));
+  SmallVector<StringRef> args = {*ptxas, arch, opt, in, "-o", outPath};
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
+                                          StringRef(log)};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(*ptxas, args, std::nullopt, redirects, 0,
+                                     0, &execError);
+  if (rc != 0) {
+    auto text = llvm::MemoryBuffer::getFile(log);
+    error = "ptxas " + arch + " failed" +
+            (execError.empty() ? "" : " (" + execError + ")") + ": " +
+            (text ? (*text)->getBuffer().trim().str() : std::string());
+    return failure();
+  }
+  auto cubin = llvm::MemoryBuffer::getFile(outPath, /*IsText=*/false);
+  if (!cubin) {
+    error = "ptxas wrote no cubin";
+    return failure();
+  }
+  return (*cubin)->getBuffer().str();
+}
