@@ -141,6 +141,12 @@ LogicalResult BodyLowering::lowerAtomic(AtomicOp op) {
   if (target.isVulkan() && isFloat)
     return unsupported(op, "the SPIR-V lowering has no floating-point "
                            "atomics (integer atomics only)");
+  if (target.isVulkan() &&
+      (op.getKind() == AtomicKind::Xor || op.getKind() == AtomicKind::inc ||
+       op.getKind() == AtomicKind::dec))
+    return unsupported(op, "atomic xor, inc and dec have no SPIR-V lowering "
+                           "here (add, sub, min, max, umin, umax, and, or "
+                           "and exchange do)");
   b.setInsertionPoint(op);
   Location loc = op.getLoc();
   Value value = op.getValue();
@@ -242,31 +248,8 @@ LogicalResult BodyLowering::lowerVote(VoteOp op) {
     op.erase();
     return success();
   }
-  if (target.isVulkan()) {
-    Value result;
-    switch (op.getKind()) {
-    case VoteKind::ballot: {
-      auto vec = VectorType::get({4}, b.getI32Type());
-      Value ballot = spirv::GroupNonUniformBallotOp::create(
-          b, loc, vec, spirv::Scope::Subgroup, op.getPredicate());
-      // A 32-lane subgroup's ballot is the first word.
-      result = spirv::CompositeExtractOp::create(b, loc, ballot,
-                                                 ArrayRef<int32_t>{0});
-      break;
-    }
-    case VoteKind::any:
-      result = spirv::GroupNonUniformAnyOp::create(
-          b, loc, b.getI1Type(), spirv::Scope::Subgroup, op.getPredicate());
-      break;
-    case VoteKind::all:
-      result = spirv::GroupNonUniformAllOp::create(
-          b, loc, b.getI1Type(), spirv::Scope::Subgroup, op.getPredicate());
-      break;
-    }
-    op.getResult().replaceAllUsesWith(result);
-    op.erase();
-    return success();
-  }
+  if (target.isVulkan())
+    return unsupported(op, "subgroup votes have no SPIR-V lowering here");
   return unsupported(op);
 }
 
@@ -340,7 +323,10 @@ LogicalResult BodyLowering::lower(Operation *op) {
             b, loc, cast<MemRefType>(o.getMemref().getType())));
       })
       .Case<AtomicOp>([&](auto o) { return lowerAtomic(o); })
-      .Case<AtomicCASOp>([&](AtomicCASOp o) {
+      .Case<AtomicCASOp>([&](AtomicCASOp o) -> LogicalResult {
+        if (target.isVulkan())
+          return unsupported(o, "compare-and-swap has no SPIR-V lowering "
+                                "here");
         auto generic = memref::GenericAtomicRMWOp::create(
             b, loc, o.getMemref(), o.getIndices());
         {

@@ -59,21 +59,35 @@ func.func @host(%h: memref<?xf32>) {
 
 // -----
 
-// Vulkan: barriers and votes become SPIR-V, the workgroup size the entry
-// point ABI; tensor-core MMA and warp match are refused, naming op and target.
+// Vulkan: fences become SPIR-V, the workgroup size the entry point ABI;
+// primitives without a SPIR-V lowering are refused, naming op and target.
 // CHECK-LABEL: gpu.module @v
 // CHECK: gpu.func @k(%{{.*}}: memref<?xi32>) kernel attributes {known_block_size = array<i32: 32, 1, 1>, spirv.entry_point_abi = #spirv.entry_point_abi<workgroup_size = [32, 1, 1]>}
 // CHECK: spirv.MemoryBarrier <Workgroup>
-// CHECK: spirv.GroupNonUniformBallot <Subgroup>
 kernel.module @v {
   kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
     %t = kernel.thread_id x
     %v = memref.load %a[%t] : memref<?xi32>
     kernel.fence block
+    memref.store %v, %a[%t] : memref<?xi32>
+    kernel.return
+  }
+}
+
+// -----
+
+kernel.module @vote {
+  kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    %t = kernel.thread_id x
+    %v = memref.load %a[%t] : memref<?xi32>
     %c0 = arith.constant 0 : i32
     %p = arith.cmpi sgt, %v, %c0 : i32
+    // expected-error @+1 {{'kernel.vote' op is not supported for target vulkan 1.1: subgroup votes have no SPIR-V lowering here}}
     %b = kernel.vote ballot %p
-    memref.store %b, %a[%t] : memref<?xi32>
+    // expected-error @+1 {{'kernel.atomic' op is not supported for target vulkan 1.1: atomic xor, inc and dec have no SPIR-V lowering here}}
+    %x = kernel.atomic xor device %a[%t], %v : memref<?xi32>
+    // expected-error @+1 {{'kernel.atomic_cas' op is not supported for target vulkan 1.1: compare-and-swap has no SPIR-V lowering here}}
+    %y = kernel.atomic_cas device %a[%t], %v, %x : memref<?xi32>
     kernel.return
   }
 }

@@ -261,6 +261,13 @@ def fixtures():
     no_m[-1] = 0
     no_m[-1] = (-sum(no_m)) & 0xFF
     f["devinit-no-ramcount.rom"] = bytes(no_m)
+    # A poll on a test that can never hold (value bits outside the mask; the
+    # devinit fuzzer's first finding): opaque with a warning, never a poll op
+    # the verifier would reject.
+    f["devinit-poll-never.rom"], _ = rom(
+        [poll_nv(3, 2) + DONE],
+        conditions=[(0x88000, 1, 1), (0x101000, 0x3C, 0x08),
+                    (0x2240C, 0x10, 0x10), (0x2240C, 0x0F, 0x10)])
     return f
 
 
