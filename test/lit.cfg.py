@@ -37,6 +37,7 @@ if os.path.isdir(os.path.join(config.corpus_dir, "roms")):
     config.available_features.add("corpus-roms")
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.ptxas))
 try:
     import jsonschema  # noqa: F401
     config.available_features.add("jsonschema")

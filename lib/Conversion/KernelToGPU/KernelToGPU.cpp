@@ -57,6 +57,8 @@ std::string describe(TargetAttr target) {
   return "cpu";
 }
 
+gpu::MMAMatrixType mmaType(FragmentType type);
+
 /// Lowers the ops of one function body (a gpu.func or func.func in a
 /// gpu.module) for `target`.
 class BodyLowering {
@@ -85,6 +87,25 @@ private:
 };
 
 LogicalResult BodyLowering::run(Region &body) {
+  // Fragments also flow through block arguments and the results of
+  // structured ops (an accumulator carried by scf.for): those values take
+  // the upstream MMA matrix type in place; the kernel ops that produce and
+  // consume fragments are rewritten below.
+  if (target.isCUDA()) {
+    auto retype = [](Value v) {
+      if (auto fragment = dyn_cast<FragmentType>(v.getType()))
+        v.setType(mmaType(fragment));
+    };
+    body.walk([&](Operation *op) {
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument arg : block.getArguments())
+            retype(arg);
+      if (!isa<MMALoadOp, MMAComputeOp>(op))
+        for (Value result : op->getResults())
+          retype(result);
+    });
+  }
   SmallVector<Operation *> ops;
   body.walk([&](Operation *op) {
     if (op->getDialect() &&

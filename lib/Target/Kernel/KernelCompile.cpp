@@ -60,9 +60,11 @@ void gpuinit::kernel::buildKernelToNVVMPipeline(OpPassManager &pm,
   // The device half of upstream's GPU-to-NVVM lowering, with libdevice
   // linked from the CUDA toolkit when there is one (math functions such as
   // expf and fmaf lower to libdevice calls).
-  pm.addPass(createConvertNVGPUToNVVMPass());
+  // scf first: the nvgpu lowering's structural scf patterns cannot convert
+  // loops carrying MMA fragments (!gpu.mma_matrix).
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
