@@ -8,6 +8,7 @@
 #include "gpuinit/Dialect/InitSeq/IR/InitSeq.h"
 #include "gpuinit/Dialect/InitSeq/Transforms/Passes.h"
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
+#include "gpuinit/Dialect/Kernel/Transforms/Passes.h"
 #include "gpuinit/Pipelines/Pipelines.h"
 #include "gpuinit/Conversion/Passes.h"
 #include "gpuinit/Target/Kernel.h"
@@ -40,6 +41,7 @@ void gpuinit::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void gpuinit::registerAllPasses() {
   initseq::registerInitSeqPasses();
+  kernel::registerKernelPasses();
   registerConversionPasses();
   registerPipelines();
   kernel::registerKernelPipelines();

@@ -107,4 +107,86 @@ def ConvertKernelToGPU : Pass<"convert-kernel-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect"];
 }
 
+def ConvertKernelToCPU : Pass<"convert-kernel-to-cpu", "::mlir::ModuleOp"> {
+  let summary = "Lower kernels to host functions following the CPU kernel ABI";
+  let description = [{
+    Rewrites every `kernel.module` whose target is `cpu` (every one with
+    `any-target`) into a nested `builtin.module` of the same name, and every
+    `kernel.func` into a `func.func` that runs one workgroup, as the CPU
+    runtime calls it (include/gpuinit/Runtime/CpuKernelABI.h):
+
+    ```c
+    void <kernel>(void **args, const gpuinit_cpu_workgroup *wg);
+    ```
+
+    (`func.func @k(%args: !llvm.ptr, %wg: !llvm.ptr)`). The result uses
+    `scf`, `memref`, `arith`, `func` and a few `llvm` ops; the usual
+    lowering to LLVM finishes it (`buildKernelToCPUPipeline` in
+    include/gpuinit/Target/Kernel.h, behind `gpuinit-translate
+    --kernel-to-cpu`). docs/Runtime.md ("CPU backend") has the long form.
+
+    * **Arguments.** `args[i]` points at parameter i's value: a 4-byte slot
+      for i32/f32 (narrower scalars in its low bytes), 8 bytes for i64, f64
+      and `index`, and for a memref a `void *` holding the buffer's base
+      address. The memref descriptor is rebuilt from that pointer (offset 0,
+      identity or static strided layout): static sizes come from the type;
+      each dynamic size is a hidden 64-bit argument appended after the
+      declared ones, in parameter order and dimension order
+      (`(%a: memref<?x?xf32>, %n: index)` reads `args[0]`, `args[1]`, then
+      `a`'s sizes from `args[2]` and `args[3]`).
+    * **Threads.** The body runs inside loops over `threadIdx` z, y, x
+      (`wg->block`); `thread_id` is the loop index, `block_id`, `block_dim`
+      and `grid_dim` read `wg`. Operations without memory effects whose
+      operands do not depend on the thread run once, outside the loops.
+    * **Barriers** split the body into phases, each its own loop over the
+      threads (marked `kernel.cpu_phase = N`). A barrier may be at the top
+      level of the kernel or in `scf.for` loops whose bounds do not depend on
+      the thread id (nested as deep as needed); such a loop runs once around
+      its phases and its `iter_args` become per-thread variables. A value
+      defined in one phase and used in another is recomputed there when it
+      is a side-effect-free function of thread ids and uniform values, and
+      otherwise goes through a per-thread array (`memref.alloca` of
+      `block[0] * block[1] * block[2]` elements indexed by the linear thread
+      id); a private `memref.alloca` live across a barrier gets one copy per
+      thread. A barrier elsewhere (in `scf.if`, `scf.while`, a loop with
+      thread-dependent bounds) is an error naming it.
+    * **Shuffles** are emulated with 32-lane warps (lane = linear thread id
+      mod 32): a shuffle ends a phase after storing its value in a
+      per-thread array and the next phase reads the source lane's slot. So a
+      shuffle may also be inside `scf.if` (any condition), whose parts then
+      run under the condition in each phase.
+    * **Shared memory**: `shared_alloc` is a `memref.alloca` at the entry
+      (one per call, i.e. per workgroup); `dynamic_shared` is `wg->shared`.
+    * **Atomics** become `memref.atomic_rmw` (sub as add of the negation) and
+      `memref.generic_atomic_rmw` (inc, dec, compare-and-swap), real host
+      atomics; fences `llvm.fence` (singlethread scope for `thread` and
+      `block`); async copies are synchronous; `call` is a `func.call` of the
+      device function, which takes `wg` and the thread ids as extra
+      arguments.
+    * Votes, warp match and tensor-core MMA are errors naming the op and
+      target `cpu`, as are shuffles and barriers in device functions.
+
+    Memory spaces are dropped. Host code that launches a converted kernel
+    is an error: the CPU runtime runs host programs (`gpuinit-run`), and
+    `gpuinit-translate --kernel-to-cpu` drops host code first.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"anyTarget", "any-target", "bool", "false",
+           "Lower the kernel modules of every target, not only target cpu">];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Kernels lowered">,
+    Statistic<"numDeviceFunctions", "device-functions",
+              "Device functions lowered">,
+    Statistic<"numPhases", "phases", "Loops over the threads emitted">,
+    Statistic<"numPerThreadArrays", "per-thread-arrays",
+              "Values and private buffers kept per thread across phases">,
+    Statistic<"numRematerialized", "rematerialized",
+              "Values recomputed in a later phase instead of stored">,
+    Statistic<"numShuffles", "shuffles", "Warp shuffles emulated">];
+}
+
 #endif // GPUINIT_CONVERSION_PASSES_TD

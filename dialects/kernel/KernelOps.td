@@ -793,7 +793,9 @@ def Kernel_ReduceOp : Kernel_Op<"reduce", [
     }
     ```
 
-    Lowered to a `kind reduce` kernel (shared memory and shuffles).
+    Lowered by `kernel-lower-structured` to a `kind reduce` kernel: one
+    workgroup per output element, a shared-memory tree (no warp shuffles, so
+    the order is the same on every target; see docs/KernelFusion.md).
   }];
   let arguments = (ins AnyMemRef:$input, AnyMemRef:$output, AnyType:$init);
   let regions = (region SizedRegion<1>:$combiner);

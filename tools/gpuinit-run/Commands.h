@@ -34,6 +34,11 @@ int runSimulate(llvm::ArrayRef<llvm::StringRef> args);
 /// (exit 1 when a buffer differs from its "expect").
 int runLaunch(llvm::ArrayRef<llvm::StringRef> args);
 
+/// `gpuinit-run run --device=vulkan|cuda|cpu [--arg i=spec ...] prog.mlir`:
+/// compiles the kernel.modules of a kernel-dialect program for the device,
+/// interprets its host function and prints the host memrefs it was given.
+int runRun(llvm::ArrayRef<llvm::StringRef> args);
+
 /// `gpuinit-run devices [--device=backend]`: lists the runtime devices, and
 /// why a backend has none (exit 1 when the backend given has none).
 int runDevices(llvm::ArrayRef<llvm::StringRef> args);

@@ -34,6 +34,12 @@ const Command kCommands[] = {
      "run one kernel of a compiled module with a JSON launch description; "
      "print and check buffers, report the kernel time",
      runLaunch},
+    {"run",
+     "--device=vulkan|cuda|cpu [--entry=@name] [--arg <i>=<spec> ...] "
+     "[--print=<i>,...] [--time] program.mlir",
+     "compile a kernel-dialect program's kernels for the device, interpret "
+     "its host function and print the host memrefs it was given",
+     runRun},
     {"devices", "[--device=vulkan|cuda|cpu]",
      "list the runtime devices, and why a backend has none", runDevices},
 };

@@ -2,7 +2,8 @@
 //
 // The kernel pipelines (kernel-to-nvvm-pipeline, kernel-to-spirv-pipeline)
 // and the functions behind `gpuinit-translate --kernel-to-ptx`,
-// `--kernel-to-cubin` and `--kernel-to-spirv`, shared with gpuinit-run.
+// `--kernel-to-cubin`, `--kernel-to-spirv` and `--kernel-to-cpu`, shared
+// with gpuinit-run.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GPUINIT_TARGET_KERNEL_H
@@ -91,6 +92,37 @@ mlir::FailureOr<std::string> assemblePTX(llvm::StringRef ptx,
 
 /// --kernel-to-ptx, --kernel-to-cubin, --kernel-to-spirv.
 void registerKernelTranslations();
+
+/// Options of the CPU compilation (`--kernel-to-cpu`).
+struct KernelCPUOptions {
+  /// The clang that builds the shared object; empty: `clang-22` from PATH,
+  /// else /usr/lib/llvm-22/bin/clang.
+  std::string clang;
+  /// clang's optimization level (0..3).
+  int optLevel = 2;
+  /// Extra clang arguments (e.g. -march=native).
+  std::vector<std::string> extraFlags;
+};
+
+/// Builds convert-kernel-to-cpu (every target when `anyTarget`) and the
+/// lowering of the resulting nested modules to the LLVM dialect.
+void buildKernelToCPUPipeline(mlir::OpPassManager &pm, bool anyTarget);
+/// Lowers every kernel.module of `module` (consumed; host code is dropped),
+/// whatever its target, to one LLVM IR module for the host: the kernels
+/// follow the CPU kernel ABI (include/gpuinit/Runtime/CpuKernelABI.h) and
+/// `gpuinit_cpu_abi_version` is defined. Kernel names must be unique across
+/// the kernel modules.
+mlir::LogicalResult translateKernelsToCPULLVMIR(mlir::ModuleOp module,
+                                                std::string &llvmIR);
+/// As translateKernelsToCPULLVMIR, then builds a shared object with clang
+/// (`-shared -fPIC`) at `sharedObjectPath`, or at a new temporary file
+/// whose path is stored there when it is empty.
+mlir::LogicalResult compileKernelsToCPU(mlir::ModuleOp module,
+                                        std::string &sharedObjectPath,
+                                        const KernelCPUOptions &options = {});
+/// --kernel-to-cpu (a shared object) and --kernel-to-cpu-llvmir (its LLVM
+/// IR); called by registerKernelTranslations.
+void registerKernelCPUTranslations();
 
 } // namespace gpuinit::kernel
 

@@ -136,6 +136,7 @@ LogicalResult toSPIRV(Operation *op, raw_ostream &os) {
 
 void gpuinit::kernel::registerKernelTranslations() {
   options();
+  registerKernelCPUTranslations();
   static TranslateFromMLIRRegistration ptx(
       "kernel-to-ptx", "Compile kernel modules to PTX (one per module)",
       toPTX, registerDialects);
