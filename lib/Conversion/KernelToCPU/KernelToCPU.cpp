@@ -6,6 +6,7 @@
 // phases. dialects/conversion/ConversionPasses.td states the conventions.
 //
 //===----------------------------------------------------------------------===//
+#include "gpuinit/Conversion/KernelAtomics.h"
 #include "gpuinit/Conversion/Passes.h"
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
 #include "gpuinit/Support/PassStatistics.h"
@@ -487,91 +488,7 @@ LogicalResult FunctionLowering::validateSyncs(const DenseSet<Value> &dep) {
 }
 
 LogicalResult FunctionLowering::lowerAtomic(AtomicOp op) {
-  b.setInsertionPoint(op);
-  Type type = op.getValue().getType();
-  bool isFloat = isa<FloatType>(type);
-  Value value = op.getValue();
-  std::optional<arith::AtomicRMWKind> kind;
-  switch (op.getKind()) {
-  case AtomicKind::add:
-    kind = isFloat ? arith::AtomicRMWKind::addf : arith::AtomicRMWKind::addi;
-    break;
-  case AtomicKind::sub:
-    // old - v == old + (-v), exactly, in two's complement and in IEEE.
-    if (isFloat) {
-      value = arith::NegFOp::create(b, loc, value);
-      kind = arith::AtomicRMWKind::addf;
-    } else {
-      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
-      value = arith::SubIOp::create(b, loc, zero, value);
-      kind = arith::AtomicRMWKind::addi;
-    }
-    break;
-  case AtomicKind::min:
-    kind =
-        isFloat ? arith::AtomicRMWKind::minimumf : arith::AtomicRMWKind::mins;
-    break;
-  case AtomicKind::max:
-    kind =
-        isFloat ? arith::AtomicRMWKind::maximumf : arith::AtomicRMWKind::maxs;
-    break;
-  case AtomicKind::umin:
-    kind = arith::AtomicRMWKind::minu;
-    break;
-  case AtomicKind::umax:
-    kind = arith::AtomicRMWKind::maxu;
-    break;
-  case AtomicKind::And:
-    kind = arith::AtomicRMWKind::andi;
-    break;
-  case AtomicKind::Or:
-    kind = arith::AtomicRMWKind::ori;
-    break;
-  case AtomicKind::Xor:
-    kind = arith::AtomicRMWKind::xori;
-    break;
-  case AtomicKind::exchange:
-    kind = arith::AtomicRMWKind::assign;
-    break;
-  case AtomicKind::inc:
-  case AtomicKind::dec:
-    break;
-  }
-  if (kind) {
-    auto rmw = memref::AtomicRMWOp::create(b, loc, *kind, value, op.getMemref(),
-                                           op.getIndices());
-    op.getResult().replaceAllUsesWith(rmw.getResult());
-    op.erase();
-    return success();
-  }
-  // CUDA's atomicInc/atomicDec (unsigned): inc: old >= v ? 0 : old + 1;
-  // dec: (old == 0 || old > v) ? v : old - 1.
-  bool inc = op.getKind() == AtomicKind::inc;
-  auto generic = memref::GenericAtomicRMWOp::create(b, loc, op.getMemref(),
-                                                    op.getIndices());
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToEnd(generic.getBody());
-  Value old = generic.getCurrentValue();
-  Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 1));
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
-  Value result;
-  if (inc) {
-    Value wrap =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, old, value);
-    Value next = arith::AddIOp::create(b, loc, old, one);
-    result = arith::SelectOp::create(b, loc, wrap, zero, next);
-  } else {
-    Value isZero =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, old, zero);
-    Value above =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, old, value);
-    Value reset = arith::OrIOp::create(b, loc, isZero, above);
-    Value next = arith::SubIOp::create(b, loc, old, one);
-    result = arith::SelectOp::create(b, loc, reset, value, next);
-  }
-  memref::AtomicYieldOp::create(b, loc, result);
-  op.getResult().replaceAllUsesWith(generic.getResult());
-  op.erase();
+  lowerAtomicToMemRef(b, op);
   return success();
 }
 
@@ -687,21 +604,8 @@ LogicalResult FunctionLowering::lowerOps(Region &body, bool kernel) {
           o.erase();
         })
         .Case<AtomicOp>([&](AtomicOp o) { ok &= succeeded(lowerAtomic(o)); })
-        .Case<AtomicCASOp>([&](AtomicCASOp o) {
-          auto generic = memref::GenericAtomicRMWOp::create(
-              b, loc, o.getMemref(), o.getIndices());
-          {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToEnd(generic.getBody());
-            Value old = generic.getCurrentValue();
-            Value equal = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::eq, old, o.getCompare());
-            Value next =
-                arith::SelectOp::create(b, loc, equal, o.getValue(), old);
-            memref::AtomicYieldOp::create(b, loc, next);
-          }
-          replace(generic.getResult());
-        })
+        .Case<AtomicCASOp>(
+            [&](AtomicCASOp o) { lowerAtomicCASToMemRef(b, o); })
         .Case<ShuffleOp>([&](ShuffleOp o) { emulateShuffle(o); })
         .Case<AsyncCopyOp>([&](AsyncCopyOp o) {
           // Performed at once; commit and wait then have nothing to do.
