@@ -4,6 +4,13 @@
 // c, n) run on the host. A module whose image starts with "FAIL" fails to
 // load with a JIT log, as bad PTX would; a block over 1024 threads fails to
 // launch.
+//
+// Built with -DFAKE_CUDA_DESCRIPTORS, "vecadd" takes its parameters as the
+// NVVM lowering of test/Dialect/Kernel/Inputs/vecadd.mlir passes them (for
+// `gpuinit-run run --device=cuda`): each memref expanded into its descriptor
+// (allocated pointer, aligned pointer, offset, size, stride), then n as a
+// 64-bit index -- 16 parameters of 8 bytes. A launch whose descriptors are
+// not (p, p, 0, size >= n, 1) fails with CUDA_ERROR_INVALID_VALUE.
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,24 +114,55 @@ CUresult cuModuleGetFunction(void **fn, void *module, const char *name) {
 CUresult cuFuncSetAttribute(void *fn, int attr, int value) { return kSuccess; }
 CUresult cuFuncGetParamInfo(void *fn, size_t index, size_t *offset,
                             size_t *size) {
+#ifdef FAKE_CUDA_DESCRIPTORS
+  if (index >= 16)
+    return kInvalidValue;
+  *offset = index * 8;
+  *size = 8;
+#else
   static const size_t sizes[] = {8, 8, 8, 4};
   if (index >= 4)
     return kInvalidValue;
   *offset = index * 8;
   *size = sizes[index];
+#endif
   return kSuccess;
 }
+
+#ifdef FAKE_CUDA_DESCRIPTORS
+/// Reads the descriptor of a 1-D memref at params[first..first+4]; fails
+/// unless it is (p, p, 0, size >= n, 1).
+static float *descriptor(void **params, int first, unsigned long long n) {
+  CUdeviceptr allocated = *(CUdeviceptr *)params[first];
+  CUdeviceptr aligned = *(CUdeviceptr *)params[first + 1];
+  unsigned long long offset = *(unsigned long long *)params[first + 2];
+  unsigned long long size = *(unsigned long long *)params[first + 3];
+  unsigned long long stride = *(unsigned long long *)params[first + 4];
+  if (allocated != aligned || offset != 0 || size < n || stride != 1)
+    return 0;
+  return (float *)(uintptr_t)aligned;
+}
+#endif
 
 CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz,
                         unsigned bx, unsigned by, unsigned bz, unsigned shared,
                         void *stream, void **params, void **extra) {
   if ((unsigned long long)bx * by * bz > 1024)
     return kInvalidValue;
+#ifdef FAKE_CUDA_DESCRIPTORS
+  unsigned long long n = *(unsigned long long *)params[15];
+  const float *a = descriptor(params, 0, n);
+  const float *b = descriptor(params, 5, n);
+  float *c = descriptor(params, 10, n);
+  if (!a || !b || !c)
+    return kInvalidValue;
+#else
   const float *a = (const float *)(uintptr_t) * (CUdeviceptr *)params[0];
   const float *b = (const float *)(uintptr_t) * (CUdeviceptr *)params[1];
   float *c = (float *)(uintptr_t) * (CUdeviceptr *)params[2];
-  unsigned n = *(unsigned *)params[3];
-  for (unsigned i = 0; i < gx * bx && i < n; ++i)
+  unsigned long long n = *(unsigned *)params[3];
+#endif
+  for (unsigned long long i = 0; i < (unsigned long long)gx * bx && i < n; ++i)
     c[i] = a[i] + b[i];
   return kSuccess;
 }
