@@ -34,6 +34,9 @@ enum Op : uint32_t {
   OpTypeStruct = 30,
   OpTypePointer = 32,
   OpConstant = 43,
+  OpFunction = 54,
+  OpFunctionEnd = 56,
+  OpFunctionCall = 57,
   OpVariable = 59,
   OpDecorate = 71,
   OpMemberDecorate = 72,
@@ -79,6 +82,12 @@ struct Reader {
     std::vector<uint32_t> interface;
   };
   std::vector<Entry> entries;
+  /// Per function: the module-scope variables its instructions name, and
+  /// the functions it calls (before SPIR-V 1.4 an entry point's interface
+  /// lists only Input/Output variables, so the descriptor bindings an entry
+  /// point uses are found from the code it can reach).
+  std::map<uint32_t, std::set<uint32_t>> functionVariables, functionCalls;
+  uint32_t currentFunction = 0;
 
   absl::Status fail(size_t at, absl::string_view msg) {
     return absl::InvalidArgumentError(
@@ -268,8 +277,27 @@ struct Reader {
           offsets[{ops[0], ops[1]}] = ops[3];
         }
         break;
+      case OpFunction:
+        if (absl::Status s = need(2); !s.ok())
+          return s;
+        currentFunction = ops[1];
+        functionVariables[currentFunction];
+        break;
+      case OpFunctionEnd:
+        currentFunction = 0;
+        break;
       default:
         break;
+      }
+      if (currentFunction != 0 && op != OpFunction) {
+        // Any operand naming a module-scope variable counts as a use (a
+        // literal that happens to equal a variable's id only adds a
+        // binding, never drops one).
+        for (uint32_t word : ops)
+          if (variables.count(word))
+            functionVariables[currentFunction].insert(word);
+        if (op == OpFunctionCall && ops.size() >= 3)
+          functionCalls[currentFunction].insert(ops[2]);
       }
       at += count;
     }
@@ -293,10 +321,29 @@ struct Reader {
     bool interfaceListsAll = info.version >= 0x00010400;
     for (Entry &e : entries) {
       std::set<uint32_t> uses(e.interface.begin(), e.interface.end());
+      // Without the entry point's body (a truncated or hand-made module)
+      // every variable of the module counts, as before 1.4 it may.
+      bool allVariables =
+          !interfaceListsAll && !functionVariables.count(e.function);
+      if (!interfaceListsAll && !allVariables) {
+        // The variables the entry point's code reaches through calls.
+        std::set<uint32_t> seen;
+        std::vector<uint32_t> work = {e.function};
+        while (!work.empty()) {
+          uint32_t fn = work.back();
+          work.pop_back();
+          if (!seen.insert(fn).second)
+            continue;
+          const std::set<uint32_t> &vars = functionVariables[fn];
+          uses.insert(vars.begin(), vars.end());
+          for (uint32_t callee : functionCalls[fn])
+            work.push_back(callee);
+        }
+      }
       bool push = false;
       std::optional<uint32_t> pushBytes = 0;
       for (const auto &[var, classAndType] : variables) {
-        if (interfaceListsAll && !uses.count(var))
+        if (!allVariables && !uses.count(var))
           continue;
         auto [storage, ptrType] = classAndType;
         uint32_t strct = pointee(ptrType);

@@ -422,7 +422,8 @@ TEST(SpirvInfo, ReadsTheInterface) {
   ASSERT_NE(main, nullptr);
   ASSERT_TRUE(main->localSize.has_value());
   EXPECT_EQ(*main->localSize, (std::array<uint32_t, 3>{64, 2, 1}));
-  // Before SPIR-V 1.4 every binding of the module counts.
+  // Before SPIR-V 1.4, without function bodies to look into, every binding
+  // of the module counts.
   ASSERT_EQ(main->bindings.size(), 3u);
   EXPECT_EQ(main->bindings[0].binding, 0u);
   EXPECT_EQ(main->bindings[0].kind, SpirvBindingKind::StorageBuffer);
@@ -433,6 +434,46 @@ TEST(SpirvInfo, ReadsTheInterface) {
   EXPECT_TRUE(main->hasPushConstants);
   EXPECT_EQ(main->pushConstantBytes, std::optional<uint32_t>(16));
   EXPECT_FALSE(info->findCompute("other")->localSize.has_value());
+}
+
+TEST(SpirvInfo, BindingsAnEntryPointReachesBefore14) {
+  // Two kernels in one SPIR-V 1.3 module, as convert-gpu-to-spirv emits
+  // them: "main" reads %11 (binding 0) and calls %3, which reads %13
+  // (binding 3); "other" reads %10 (binding 1). Each gets only its own.
+  std::vector<uint8_t> base = testModule(0x00010300);
+  std::vector<uint32_t> words(base.size() / 4);
+  std::memcpy(words.data(), base.data(), base.size());
+  SpirvBuilder b(0x00010300);
+  b.words = words;
+  b.op(19, {50});              // %50 void
+  b.op(33, {51, 50});          // %51 fn type void()
+  b.op(54, {50, 3, 0, 51});    // %3 = OpFunction
+  b.op(248, {52});             // OpLabel
+  b.op(61, {40, 53, 13});      // OpLoad %53 from %13 (binding 3)
+  b.op(253, {});               // OpReturn
+  b.op(56, {});                // OpFunctionEnd
+  b.op(54, {50, 1, 0, 51});    // %1 = OpFunction (main)
+  b.op(248, {54});
+  b.op(61, {40, 55, 11});      // OpLoad from %11 (binding 0)
+  b.op(57, {50, 56, 3});       // OpFunctionCall %3
+  b.op(253, {});
+  b.op(56, {});
+  b.op(54, {50, 2, 0, 51});    // %2 = OpFunction (other)
+  b.op(248, {57});
+  b.op(61, {40, 58, 10});      // OpLoad from %10 (binding 1)
+  b.op(253, {});
+  b.op(56, {});
+  absl::StatusOr<SpirvInfo> info = readSpirvInfo(b.bytes());
+  ASSERT_TRUE(info.ok()) << info.status();
+  const SpirvEntryPoint *main = info->findCompute("main");
+  ASSERT_EQ(main->bindings.size(), 2u);
+  EXPECT_EQ(main->bindings[0].binding, 0u);
+  EXPECT_EQ(main->bindings[1].binding, 3u);
+  EXPECT_TRUE(main->hasPushConstants); // %12 is in main's interface list
+  const SpirvEntryPoint *other = info->findCompute("other");
+  ASSERT_EQ(other->bindings.size(), 1u);
+  EXPECT_EQ(other->bindings[0].binding, 1u);
+  EXPECT_FALSE(other->hasPushConstants);
 }
 
 TEST(SpirvInfo, InterfaceListFromVersion14) {
