@@ -444,6 +444,16 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
       gpuFunc->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
                        b.getI32IntegerAttr(int32_t(*md.getMaxRegisters())));
   } else if (target.isVulkan()) {
+    // SPIR-V addresses a multi-dimensional memref through static strides.
+    for (Type type : func.getFunctionType().getInputs()) {
+      auto memref = dyn_cast<MemRefType>(type);
+      if (memref && memref.getRank() > 1 && !memref.hasStaticShape())
+        return func.emitOpError()
+               << "is not supported for target " << describe(target)
+               << ": parameter type " << type
+               << " is a dynamically shaped multi-dimensional memref (SPIR-V "
+                  "needs static strides; use a static shape or a 1-D memref)";
+    }
     std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup();
     if (!wg)
       return func.emitOpError()

@@ -112,3 +112,12 @@ kernel.module @nowg {
     kernel.return
   }
 }
+
+// -----
+
+kernel.module @dyn2d {
+  // expected-error @+1 {{'kernel.func' op is not supported for target vulkan 1.1: parameter type 'memref<?x?xf32>' is a dynamically shaped multi-dimensional memref (SPIR-V needs static strides; use a static shape or a 1-D memref)}}
+  kernel.func @k(%a: memref<?x?xf32>) kind custom target vulkan 1.1 workgroup(16, 16, 1) {
+    kernel.return
+  }
+}
