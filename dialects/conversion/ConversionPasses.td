@@ -104,7 +104,8 @@ def ConvertKernelToGPU : Pass<"convert-kernel-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::gpu::GPUDialect", "::mlir::NVVM::NVVMDialect",
     "::mlir::nvgpu::NVGPUDialect", "::mlir::spirv::SPIRVDialect",
     "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
-    "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect"];
+    "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"];
 }
 
 def ConvertKernelToCPU : Pass<"convert-kernel-to-cpu", "::mlir::ModuleOp"> {

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
@@ -189,8 +190,30 @@ LogicalResult BodyLowering::lowerVote(VoteOp op) {
     op.erase();
     return success();
   }
-  if (target.isVulkan())
-    return unsupported(op, "subgroup votes have no SPIR-V lowering here");
+  if (target.isVulkan()) {
+    Value result;
+    switch (op.getKind()) {
+    case VoteKind::ballot: {
+      auto vec = VectorType::get({4}, b.getI32Type());
+      Value ballot = spirv::GroupNonUniformBallotOp::create(
+          b, loc, vec, spirv::Scope::Subgroup, op.getPredicate());
+      // Lanes 0..31: the first word (the dialect's ballot is 32 bits wide).
+      result = vector::ExtractOp::create(b, loc, ballot, ArrayRef<int64_t>{0});
+      break;
+    }
+    case VoteKind::any:
+      result = spirv::GroupNonUniformAnyOp::create(
+          b, loc, b.getI1Type(), spirv::Scope::Subgroup, op.getPredicate());
+      break;
+    case VoteKind::all:
+      result = spirv::GroupNonUniformAllOp::create(
+          b, loc, b.getI1Type(), spirv::Scope::Subgroup, op.getPredicate());
+      break;
+    }
+    op.getResult().replaceAllUsesWith(result);
+    op.erase();
+    return success();
+  }
   return unsupported(op);
 }
 

@@ -21,6 +21,7 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 #include "mlir/Dialect/SPIRV/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -92,6 +93,29 @@ void gpuinit::kernel::buildKernelToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
+namespace {
+/// Copies each gpu.module's SPIR-V target environment (from its `targets`)
+/// into its `spirv.target_env` attribute: convert-gpu-to-spirv reads the
+/// targets, but the other SPIR-V conversions (math-to-spirv) only look up the
+/// attribute and would otherwise assume a SPIR-V 1.0 Shader-only device,
+/// rejecting subgroup ops the kernel lowering already emitted.
+struct CopySPIRVTargetEnv
+    : public PassWrapper<CopySPIRVTargetEnv, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopySPIRVTargetEnv)
+  StringRef getArgument() const override {
+    return "gpuinit-copy-spirv-target-env";
+  }
+  void runOnOperation() override {
+    getOperation().walk([](gpu::GPUModuleOp module) {
+      if (ArrayAttr targets = module.getTargetsAttr())
+        for (Attribute target : targets)
+          if (auto env = dyn_cast<spirv::TargetEnvAttr>(target))
+            module->setAttr(spirv::getTargetEnvAttrName(), env);
+    });
+  }
+};
+} // namespace
+
 void gpuinit::kernel::buildKernelToSPIRVPipeline(
     OpPassManager &pm, const KernelSPIRVOptions &options) {
   pm.addPass(createConvertKernelToGPU());
@@ -111,6 +135,7 @@ void gpuinit::kernel::buildKernelToSPIRVPipeline(
   else
     attach.spirvExtensions.assign(options.exts.begin(), options.exts.end());
   pm.addPass(createGpuSPIRVAttachTarget(attach));
+  pm.addPass(std::make_unique<CopySPIRVTargetEnv>());
   pm.addPass(createCanonicalizerPass());
   // math ops (fma, exp, ...) are not part of convert-gpu-to-spirv's patterns.
   pm.nest<gpu::GPUModuleOp>().addPass(createConvertMathToSPIRVPass());

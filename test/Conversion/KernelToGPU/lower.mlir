@@ -76,14 +76,32 @@ kernel.module @v {
 
 // -----
 
-kernel.module @vote {
+// Votes on Vulkan: GroupNonUniform ops on the subgroup.
+// CHECK-LABEL: gpu.module @ballot
+// CHECK: %[[BALLOT:.*]] = spirv.GroupNonUniformBallot <Subgroup> %{{.*}} : vector<4xi32>
+// CHECK: vector.extract %[[BALLOT]][0] : i32 from vector<4xi32>
+// CHECK: spirv.GroupNonUniformAll <Subgroup>
+kernel.module @ballot {
   kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
     %t = kernel.thread_id x
     %v = memref.load %a[%t] : memref<?xi32>
     %c0 = arith.constant 0 : i32
     %p = arith.cmpi sgt, %v, %c0 : i32
-    // expected-error @+1 {{'kernel.vote' op is not supported for target vulkan 1.1: subgroup votes have no SPIR-V lowering here}}
     %b = kernel.vote ballot %p
+    %all = kernel.vote all %p
+    %ai = arith.extui %all : i1 to i32
+    %s = arith.addi %b, %ai : i32
+    memref.store %s, %a[%t] : memref<?xi32>
+    kernel.return
+  }
+}
+
+// -----
+
+kernel.module @vote {
+  kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    %t = kernel.thread_id x
+    %v = memref.load %a[%t] : memref<?xi32>
     // expected-error @+1 {{'kernel.atomic' op is not supported for target vulkan 1.1: atomic xor, inc and dec have no SPIR-V lowering here}}
     %x = kernel.atomic xor device %a[%t], %v : memref<?xi32>
     // expected-error @+1 {{'kernel.atomic_cas' op is not supported for target vulkan 1.1: compare-and-swap has no SPIR-V lowering here}}
