@@ -10,6 +10,9 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
+#include <string>
+
 namespace gpuinit::run {
 
 /// Exit codes shared by every subcommand.
@@ -22,6 +25,12 @@ enum ExitCode : int {
   /// a simulation that cannot proceed.
   kExitError = 2,
 };
+
+/// Reads the value of option `flag` at args[i], given as "--flag=value" or
+/// "--flag value" (then `i` moves past the value): nullopt when args[i] is
+/// not that option, false when its value is missing, true with `out` set.
+std::optional<bool> flagValue(llvm::ArrayRef<llvm::StringRef> args, size_t &i,
+                              llvm::StringRef flag, std::string &out);
 
 /// `gpuinit-run simulate [options] a.mlir [b.mlir]`: replays initseq
 /// sequences against a register model; prints the event stream of one file

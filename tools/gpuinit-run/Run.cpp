@@ -136,21 +136,8 @@ std::optional<int> parseOptions(llvm::ArrayRef<llvm::StringRef> args,
                                 Options &opts) {
   for (size_t i = 0; i < args.size(); ++i) {
     llvm::StringRef arg = args[i];
-    // "--flag=value" or "--flag value".
-    auto value = [&](llvm::StringRef flag,
-                     std::string &out) -> std::optional<bool> {
-      if (arg == flag) {
-        if (i + 1 == args.size())
-          return false;
-        out = args[++i].str();
-        return true;
-      }
-      llvm::StringRef rest = arg;
-      if (rest.consume_front(flag) && rest.consume_front("=")) {
-        out = rest.str();
-        return true;
-      }
-      return std::nullopt;
+    auto value = [&](llvm::StringRef flag, std::string &out) {
+      return flagValue(args, i, flag, out);
     };
     if (arg == "--help" || arg == "-h") {
       llvm::outs() << kRunUsage;

@@ -13,6 +13,23 @@
 
 using namespace gpuinit::run;
 
+std::optional<bool> gpuinit::run::flagValue(llvm::ArrayRef<llvm::StringRef> args,
+                                            size_t &i, llvm::StringRef flag,
+                                            std::string &out) {
+  llvm::StringRef arg = args[i];
+  if (arg == flag) {
+    if (i + 1 == args.size())
+      return false;
+    out = args[++i].str();
+    return true;
+  }
+  if (arg.consume_front(flag) && arg.consume_front("=")) {
+    out = arg.str();
+    return true;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 /// A subcommand: its name, argument synopsis, one-line summary and entry.
