@@ -314,6 +314,17 @@ private:
 
   Location loc(uint64_t offset) const { return ctx.loc(offset); }
 
+  /// Counts one emitted op against --rom-max-ops; false (after an error)
+  /// when the sequence would exceed it.
+  bool countOp(uint64_t at) {
+    if (++opsEmitted <= ctx.options.maxOps)
+      return true;
+    error(at, formatv("sequence @{0} needs more than {1} ops (--rom-max-ops)",
+                      seq.getSymName(), ctx.options.maxOps)
+                  .str());
+    return false;
+  }
+
   /// Calls `build` with the builder positioned in every leaf that performs
   /// (or, for ops that ignore the flag, in every live leaf).
   template <typename Fn>
@@ -321,13 +332,8 @@ private:
     for (Leaf &leaf : frame.leaves) {
       if (leaf.dead || (use == FlagUse::Honors && !leaf.perform))
         continue;
-      if (++opsEmitted > ctx.options.maxOps) {
-        error(at, formatv("sequence @{0} needs more than {1} ops "
-                          "(--rom-max-ops)",
-                          seq.getSymName(), ctx.options.maxOps)
-                      .str());
+      if (!countOp(at))
         return false;
-      }
       b.setInsertionPoint(leaf.block->getTerminator());
       build();
     }
@@ -440,13 +446,8 @@ private:
         next.push_back(leaf);
         continue;
       }
-      if (++opsEmitted > ctx.options.maxOps) {
-        error(at, formatv("sequence @{0} needs more than {1} ops "
-                          "(--rom-max-ops)",
-                          seq.getSymName(), ctx.options.maxOps)
-                      .str());
+      if (!countOp(at))
         return false;
-      }
       b.setInsertionPoint(leaf.block->getTerminator());
       auto cond = ConditionOp::create(
           b, loc(at), ConditionKindAttr::get(context, kind), i64(index),
@@ -489,6 +490,34 @@ private:
     mask = u32(entry + 4);
     value = u32(entry + 8);
     return true;
+  }
+  /// The file offset of I/O condition-table entry `index` (§5.2: 5 bytes),
+  /// or nullopt after an error.
+  std::optional<uint64_t> ioConditionEntry(uint8_t index, uint64_t at) {
+    if (!ioConditionTable) {
+      error(at, opcodeLabel(rom[at], at) +
+                    ": the ROM has no I/O condition table (BIT 'I' +0x08)");
+      return std::nullopt;
+    }
+    uint64_t entry = *ioConditionTable + 5 * uint64_t(index);
+    if (!inFile(entry, 5)) {
+      error(at, formatv("{0}: I/O condition {1} lies outside the file",
+                        opcodeLabel(rom[at], at), index)
+                    .str());
+      return std::nullopt;
+    }
+    return entry;
+  }
+  /// Script-table entry `index` (SUB, JUMP by index), or nullopt after an
+  /// error.
+  std::optional<uint16_t> scriptTableEntry(uint8_t index, uint64_t at) {
+    if (index < scriptTable.size())
+      return scriptTable[index];
+    error(at, formatv("{0}: script {1} is not in the script table ({2} "
+                      "entries)",
+                      opcodeLabel(rom[at], at), index, scriptTable.size())
+                  .str());
+    return std::nullopt;
   }
   std::string regTestLabel(uint32_t reg, uint32_t mask, uint32_t value) const {
     return formatv("(mmio[bar0 + {0:x6}] & {1:x}) == {2:x}", reg, mask, value)
@@ -734,22 +763,13 @@ bool DevinitImporter::runScript(uint64_t start, Frame &f, unsigned depth) {
     case 0x6B: { // INIT_SUB
       if (!need(op == 0x5B ? 3 : 2))
         return false;
-      uint16_t ptr;
-      if (op == 0x5B) {
-        ptr = u16(at + 1);
-      } else {
-        uint8_t index = u8(at + 1);
-        if (index >= scriptTable.size()) {
-          error(at, formatv("{0}: script {1} is not in the script table "
-                            "({2} entries)",
-                            opcodeLabel(op, at), index, scriptTable.size())
-                        .str());
-          return false;
-        }
-        ptr = scriptTable[index];
-      }
+      std::optional<uint16_t> ptr =
+          op == 0x5B ? std::optional<uint16_t>(u16(at + 1))
+                     : scriptTableEntry(u8(at + 1), at);
+      if (!ptr)
+        return false;
       std::optional<uint64_t> target =
-          pointer(ptr, at, opcodeLabel(op, at));
+          pointer(*ptr, at, opcodeLabel(op, at));
       if (!target || !call(at, *target, f, depth))
         return false;
       break;
@@ -763,15 +783,10 @@ bool DevinitImporter::runScript(uint64_t start, Frame &f, unsigned depth) {
       if (op == 0x5C) {
         target = pointer(u16(at + 1), at, opcodeLabel(op, at));
       } else if (op == 0x6A) {
-        uint8_t index = u8(at + 1);
-        if (index >= scriptTable.size()) {
-          error(at, formatv("{0}: script {1} is not in the script table "
-                            "({2} entries)",
-                            opcodeLabel(op, at), index, scriptTable.size())
-                        .str());
+        std::optional<uint16_t> ptr = scriptTableEntry(u8(at + 1), at);
+        if (!ptr)
           return false;
-        }
-        target = pointer(scriptTable[index], at, opcodeLabel(op, at));
+        target = pointer(*ptr, at, opcodeLabel(op, at));
       } else {
         int64_t to = int64_t(at + 2) + int8_t(u8(at + 1));
         if (to < 0 || uint64_t(to) >= rom.size()) {
@@ -904,18 +919,10 @@ bool DevinitImporter::runScript(uint64_t start, Frame &f, unsigned depth) {
       if (!need(2))
         return false;
       uint8_t index = u8(at + 1);
-      if (!ioConditionTable) {
-        error(at, opcodeLabel(op, at) +
-                      ": the ROM has no I/O condition table (BIT 'I' +0x08)");
+      std::optional<uint64_t> found = ioConditionEntry(index, at);
+      if (!found)
         return false;
-      }
-      uint64_t entry = *ioConditionTable + 5 * uint64_t(index);
-      if (!inFile(entry, 5)) {
-        error(at, formatv("{0}: I/O condition {1} lies outside the file",
-                          opcodeLabel(op, at), index)
-                      .str());
-        return false;
-      }
+      uint64_t entry = *found;
       std::string label =
           formatv("({0} & {1:x}) == {2:x}",
                   ioPortLabel(u16(entry), u8(entry + 2)), u8(entry + 3),
@@ -1034,18 +1041,10 @@ bool DevinitImporter::runScript(uint64_t start, Frame &f, unsigned depth) {
       if (!need(3))
         return false;
       uint8_t index = u8(at + 1);
-      if (!ioConditionTable) {
-        error(at, opcodeLabel(op, at) +
-                      ": the ROM has no I/O condition table (BIT 'I' +0x08)");
+      std::optional<uint64_t> found = ioConditionEntry(index, at);
+      if (!found)
         return false;
-      }
-      uint64_t entry = *ioConditionTable + 5 * uint64_t(index);
-      if (!inFile(entry, 5)) {
-        error(at, formatv("{0}: I/O condition {1} lies outside the file",
-                          opcodeLabel(op, at), index)
-                      .str());
-        return false;
-      }
+      uint64_t entry = *found;
       uint16_t port = u16(entry);
       uint8_t ioIndex = u8(entry + 2);
       RegAttr reg = ioIndex == 0xFF ? io(port) : indexedIo(port, ioIndex);

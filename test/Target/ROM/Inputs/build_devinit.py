@@ -261,6 +261,8 @@ def fixtures():
     no_m[-1] = 0
     no_m[-1] = (-sum(no_m)) & 0xFF
     f["devinit-no-ramcount.rom"] = bytes(no_m)
+    # SUB by an index past the end of a one-entry script table.
+    f["devinit-sub-index.rom"], _ = rom([zm_reg(0x100, 1) + sub(9) + DONE])
     # A poll on a test that can never hold (value bits outside the mask; the
     # devinit fuzzer's first finding): opaque with a warning, never a poll op
     # the verifier would reject.
