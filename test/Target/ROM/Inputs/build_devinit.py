@@ -261,6 +261,9 @@ def fixtures():
     no_m[-1] = 0
     no_m[-1] = (-sum(no_m)) & 0xFF
     f["devinit-no-ramcount.rom"] = bytes(no_m)
+    # IO_CONDITION in a ROM whose BIT 'I' has no I/O condition table (+0x08).
+    f["devinit-no-io-table.rom"], _ = rom([io_condition(0) + RESUME + DONE],
+                                          patch=[(0x188, u16s(0))])
     # SUB by an index past the end of a one-entry script table.
     f["devinit-sub-index.rom"], _ = rom([zm_reg(0x100, 1) + sub(9) + DONE])
     # A poll on a test that can never hold (value bits outside the mask; the
