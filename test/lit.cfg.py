@@ -58,8 +58,15 @@ def probe_devices(backend):
         return None
     return r.stdout if r.returncode == 0 else None
 
-if probe_devices("vulkan") is not None:
+vulkan_devices = probe_devices("vulkan")
+if vulkan_devices is not None:
     config.available_features.add("vulkan")
+    # `vulkan-narrow-subgroups`: the default Vulkan device cannot run
+    # 32-lane warp operations (lavapipe: 8-lane subgroups, fixed).
+    m = re.search(r"\[0\].*subgroup size ([0-9]+) \((?:([0-9]+) to ([0-9]+) requirable|fixed)\)",
+                  vulkan_devices)
+    if m and max(int(m.group(1)), int(m.group(3) or 0)) < 32:
+        config.available_features.add("vulkan-narrow-subgroups")
 cuda_devices = probe_devices("cuda")
 if cuda_devices is not None:
     config.available_features.add("cuda-device")

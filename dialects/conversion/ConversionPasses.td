@@ -67,6 +67,27 @@ def ConvertInitSeqToLLVM : Pass<"convert-initseq-to-llvm", "::mlir::ModuleOp"> {
     Statistic<"numHookCalls", "hook-calls", "Hook call sites emitted">];
 }
 
+def ConvertKernelGPUToSPIRV
+    : Pass<"convert-kernel-gpu-to-spirv", "::mlir::ModuleOp"> {
+  let summary = "Convert Vulkan gpu.modules to spirv.modules, atomics included";
+  let description = [{
+    Upstream's `convert-gpu-to-spirv` for Vulkan (Shader) modules, with the
+    same pattern sets and memory-space mapping, plus the memref atomics that
+    upstream's MemRef-to-SPIR-V patterns do not convert and the kernel
+    dialect's atomics lower to: every `memref.atomic_rmw` kind (integer kinds
+    and `assign` as the matching `spirv.Atomic*` instruction; `addf` on f32
+    as `spirv.EXT.AtomicFAdd` when the target environment allows
+    `AtomicFloat32AddEXT` and `SPV_EXT_shader_atomic_float_add`; the other
+    floating-point kinds as a compare-exchange loop) and
+    `memref.generic_atomic_rmw` (its body in a compare-exchange loop on the
+    element's bits). Atomics on Workgroup storage have Workgroup scope,
+    others Device scope; memory semantics are relaxed. The
+    kernel-to-spirv-pipeline uses this pass in place of upstream's.
+  }];
+  let dependentDialects = [
+    "::mlir::spirv::SPIRVDialect", "::mlir::scf::SCFDialect"];
+}
+
 def ConvertKernelToGPU : Pass<"convert-kernel-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Lower the kernel dialect onto upstream gpu (and nvvm, nvgpu, spirv)";
   let description = [{
@@ -84,7 +105,9 @@ def ConvertKernelToGPU : Pass<"convert-kernel-to-gpu", "::mlir::ModuleOp"> {
     | dynamic_shared | gpu.dynamic_shared_memory |
     | atomic add/sub/min/max/umin/umax/and/or/xor/exchange | memref.atomic_rmw (sub as add of the negation) |
     | atomic inc/dec, atomic_cas | memref.generic_atomic_rmw |
-    | shuffle | gpu.shuffle |
+    | warp_size | cuda: 32; vulkan: gpu.subgroup_size |
+    | lane_id | gpu.lane_id |
+    | shuffle | cuda: gpu.shuffle (width 32 when absent); vulkan: spirv.GroupNonUniformShuffle from a source lane computed from gpu.lane_id and the width (the subgroup size when absent) |
     | vote | cuda: nvvm.vote.sync; vulkan: spirv.GroupNonUniformBallot/All/Any |
     | match_any | cuda: nvvm.match.sync any |
     | mma_load/compute/store | gpu.subgroup_mma_load_matrix/compute/store_matrix |
@@ -94,7 +117,11 @@ def ConvertKernelToGPU : Pass<"convert-kernel-to-gpu", "::mlir::ModuleOp"> {
 
     The metadata becomes `known_block_size` and, for CUDA, `nvvm.reqntid`,
     `nvvm.maxntid`, `nvvm.minctasm` and `nvvm.maxnreg`; for Vulkan
-    `spirv.entry_point_abi` with the workgroup size. A primitive the kernel's
+    `spirv.entry_point_abi` with the workgroup size. On Vulkan, a module
+    whose shuffles have a `width` or that votes gets
+    `gpuinit.subgroup_size = array<i32: min, max>`: the subgroup sizes its
+    code is right for (max 0: unbounded), which the SPIR-V emission passes
+    on to the runtime. A primitive the kernel's
     target cannot express (tensor-core MMA, warp match or system-scope
     atomics on Vulkan, ...) is an error naming the op and the target; the
     pass then fails. Structured ops must be lowered first

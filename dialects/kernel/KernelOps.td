@@ -223,6 +223,42 @@ def Kernel_BlockDimOp : Kernel_IndexOp<"block_dim", "gpu.block_dim",
 def Kernel_GridDimOp : Kernel_IndexOp<"grid_dim", "gpu.grid_dim",
     "The number of workgroups of the grid">;
 
+def Kernel_WarpSizeOp : Kernel_Op<"warp_size", [Kernel_DeviceOnly, Pure]> {
+  let summary = "The number of lanes of a warp";
+  let description = [{
+    A warp is the group of threads that warp ops (`shuffle`, `vote`) work
+    on: 32 threads on CUDA and on the CPU backend, one subgroup on Vulkan,
+    whose size the device chooses (8 on lavapipe, 32 on NVIDIA, 32 or 64 on
+    AMD). Code that must run on every target sizes its warp-level steps
+    with this value instead of assuming 32.
+
+    ```mlir
+    %ws = kernel.warp_size
+    ```
+
+    Maps to the constant 32 on CUDA and CPU, and to `gpu.subgroup_size`
+    (`SubgroupSize` built-in) on Vulkan.
+  }];
+  let results = (outs Index:$result);
+  let assemblyFormat = "attr-dict";
+}
+
+def Kernel_LaneIdOp : Kernel_Op<"lane_id", [Kernel_DeviceOnly, Pure]> {
+  let summary = "The thread's lane in its warp";
+  let description = [{
+    A value from 0 to `kernel.warp_size` - 1.
+
+    ```mlir
+    %lane = kernel.lane_id
+    ```
+
+    Maps to `gpu.lane_id` (`%laneid` on CUDA, `SubgroupLocalInvocationId`
+    on Vulkan); on the CPU backend it is the linear thread id modulo 32.
+  }];
+  let results = (outs Index:$result);
+  let assemblyFormat = "attr-dict";
+}
+
 //===----------------------------------------------------------------------===//
 // Device ops: synchronization
 //===----------------------------------------------------------------------===//
@@ -398,18 +434,25 @@ def Kernel_ShuffleOp : Kernel_Op<"shuffle", [
     Kernel_DeviceOnly, AllTypesMatch<["value", "result"]>]> {
   let summary = "Exchanges a value between the lanes of a warp";
   let description = [{
-    The lanes are split in groups of `width` (a power of two, at most 32);
-    lane `k` reads `value` from the lane of its group given by the mode:
-    `idx` lane `offset`, `up` lane `k - offset`, `down` lane `k + offset`,
-    `xor` lane `k ^ offset`. `valid` is false (and the result unspecified)
-    when that lane is outside the group. A constant `offset` must be less than
-    `width`. The first `width` lanes of the warp must be active, and `width`
-    must not exceed the device's subgroup size: 32 on NVIDIA; a Vulkan
-    lowering must obtain 32-wide subgroups (required subgroup size) or
-    report the op.
+    The lanes are split in groups of `width` (a power of two, at most 32;
+    without `width`, the group is the whole warp, `kernel.warp_size` lanes);
+    lane `k` of a group reads `value` from the lane of its group given by
+    the mode: `idx` lane `offset`, `up` lane `k - offset`, `down` lane
+    `k + offset`, `xor` lane `k ^ offset`. When that lane is outside the
+    group, `valid` is false and the result is the lane's own `value`. A
+    constant `offset` must be less than `width`. The lanes of the group must
+    be active.
+
+    A `width` must not exceed the warp size. On Vulkan the warp is a
+    subgroup: a kernel with `width W` records that it needs subgroups of at
+    least W lanes in its SPIR-V, and the runtime requests that size
+    (`VK_EXT_subgroup_size_control`) or refuses to run the kernel on a device
+    that cannot provide it. Code that runs on any subgroup size uses the form
+    without `width` and `kernel.warp_size`.
 
     ```mlir
     %r, %ok = kernel.shuffle xor %v, %c16_i32 width 32 : f32
+    %s, %ok2 = kernel.shuffle down %v, %c1_i32 : f32
     ```
 
     Convergent, like every warp op: passes do not move it across control
@@ -418,10 +461,10 @@ def Kernel_ShuffleOp : Kernel_Op<"shuffle", [
   }];
   let arguments = (ins Kernel_ShuffleMode:$mode,
                        AnyTypeOf<[I32, I64, F32, F64]>:$value, I32:$offset,
-                       I32Attr:$width);
+                       OptionalAttr<I32Attr>:$width);
   let results = (outs AnyTypeOf<[I32, I64, F32, F64]>:$result, I1:$valid);
   let assemblyFormat = [{
-    $mode $value `,` $offset `width` $width attr-dict `:` type($value)
+    $mode $value `,` $offset (`width` $width^)? attr-dict `:` type($value)
   }];
   let hasVerifier = 1;
 }
@@ -431,7 +474,9 @@ def Kernel_VoteOp : Kernel_Op<"vote", [Kernel_DeviceOnly, InferTypeOpAdaptor]> {
   let description = [{
     `ballot` returns an i32 whose bit `k` is lane `k`'s predicate; `any` and
     `all` return an i1 that is true when the predicate holds for some / every
-    active lane.
+    active lane of the warp. On Vulkan the warp is a subgroup: a kernel with
+    a vote records in its SPIR-V that it needs subgroups of at most 32 lanes
+    (the width of the ballot), which the runtime checks.
 
     ```mlir
     %mask = kernel.vote ballot %p

@@ -8,9 +8,11 @@
 #include "gpuinit/Runtime/SpirvInfo.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -25,6 +27,7 @@ constexpr uint32_t kMagic = 0x07230203;
 // The opcodes, decorations and enumerants this reader looks at (SPIR-V
 // specification, section 3).
 enum Op : uint32_t {
+  OpSourceExtension = 4,
   OpEntryPoint = 15,
   OpExecutionMode = 16,
   OpTypeInt = 21,
@@ -196,6 +199,25 @@ struct Reader {
         for (size_t i = 2 + n; i < ops.size(); ++i)
           e.interface.push_back(ops[i]);
         entries.push_back(std::move(e));
+        break;
+      }
+      case OpSourceExtension: {
+        // gpuinit's compiler records the subgroup sizes the module's warp
+        // operations are right for: "gpuinit.subgroup-size min N max M".
+        std::string text;
+        if (readString(at + 1, at + count, text) == 0)
+          return fail(at, "OpSourceExtension string is not terminated");
+        constexpr absl::string_view kKey = "gpuinit.subgroup-size ";
+        if (!absl::StartsWith(text, kKey))
+          break;
+        unsigned lo = 0, hi = 0;
+        char tail = 0;
+        if (std::sscanf(text.c_str() + kKey.size(), "min %u max %u%c", &lo,
+                        &hi, &tail) != 2 ||
+            lo == 0 || (hi != 0 && hi < lo))
+          return fail(at, absl::StrCat("malformed \"", text, "\""));
+        info.minSubgroupSize = lo;
+        info.maxSubgroupSize = hi;
         break;
       }
       case OpExecutionMode:

@@ -268,6 +268,9 @@ struct Instance {
     uint32_t queueFamily;
     uint32_t timestampBits;
     uint32_t subgroupSize;
+    /// Sizes a pipeline can require (VK_EXT_subgroup_size_control / 1.3),
+    /// 0 when the device cannot require one for compute shaders.
+    uint32_t minSubgroupSize = 0, maxSubgroupSize = 0;
   };
   absl::StatusOr<std::vector<Candidate>> candidates() const {
     uint32_t count = 0;
@@ -284,7 +287,7 @@ struct Instance {
     devices.resize(count);
     std::vector<Candidate> out;
     for (VkPhysicalDevice d : devices) {
-      Candidate c{d, {}, 0, 0, 0};
+      Candidate c{d, {}, 0, 0, 0, 0, 0};
       fn.vkGetPhysicalDeviceProperties(d, &c.props);
       if (c.props.apiVersion < VK_API_VERSION_1_1)
         continue;
@@ -306,8 +309,17 @@ struct Instance {
       auto props2 = make<VkPhysicalDeviceProperties2>(
           VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
       props2.pNext = &subgroup;
+      auto sizeControl = make<VkPhysicalDeviceSubgroupSizeControlProperties>(
+          VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES);
+      if (c.props.apiVersion >= VK_API_VERSION_1_3 &&
+          apiVersion >= VK_API_VERSION_1_3)
+        subgroup.pNext = &sizeControl;
       fn.vkGetPhysicalDeviceProperties2(d, &props2);
       c.subgroupSize = subgroup.subgroupSize;
+      if (sizeControl.requiredSubgroupSizeStages & VK_SHADER_STAGE_COMPUTE_BIT) {
+        c.minSubgroupSize = sizeControl.minSubgroupSize;
+        c.maxSubgroupSize = sizeControl.maxSubgroupSize;
+      }
       out.push_back(c);
     }
     if (out.empty())
@@ -381,6 +393,10 @@ struct VulkanContext {
   VkPhysicalDeviceMemoryProperties memory{};
   uint32_t queueFamily = 0;
   uint32_t timestampBits = 0;
+  /// The default subgroup size, and the range a pipeline may require
+  /// (0..0 when it cannot: no subgroupSizeControl).
+  uint32_t subgroupSize = 0;
+  uint32_t minSubgroupSize = 0, maxSubgroupSize = 0;
   VkDevice device = VK_NULL_HANDLE;
   DeviceFns fn;
   VkQueue queue = VK_NULL_HANDLE;
@@ -1077,6 +1093,39 @@ private:
     return bytes;
   }
 
+  /// The subgroup size `kernel` must be created with, 0 for the default
+  /// one, or an error when the device cannot provide a size its warp
+  /// operations are right for.
+  absl::StatusOr<uint32_t> subgroupSizeFor(const VulkanModule &m,
+                                           const std::string &kernel) const {
+    uint32_t lo = m.info.minSubgroupSize, hi = m.info.maxSubgroupSize;
+    auto fits = [&](uint32_t n) { return n >= lo && (hi == 0 || n <= hi); };
+    if (fits(ctx_->subgroupSize))
+      return 0u;
+    if (ctx_->minSubgroupSize)
+      for (uint32_t n = ctx_->minSubgroupSize; n <= ctx_->maxSubgroupSize;
+           n *= 2)
+        if (fits(n))
+          return n;
+    std::string need = hi == 0   ? absl::StrCat("at least ", lo)
+                       : lo == hi ? absl::StrCat("exactly ", lo)
+                       : lo <= 1  ? absl::StrCat("at most ", hi)
+                                  : absl::StrCat(lo, " to ", hi);
+    std::string has =
+        ctx_->minSubgroupSize
+            ? absl::StrCat("subgroups of ", ctx_->subgroupSize,
+                           " lanes and can require ", ctx_->minSubgroupSize,
+                           " to ", ctx_->maxSubgroupSize)
+            : absl::StrCat("subgroups of ", ctx_->subgroupSize,
+                           " lanes and cannot require another size");
+    return absl::FailedPreconditionError(absl::StrCat(
+        ctx_->label, ": kernel '", kernel, "' of ", m.origin(),
+        " needs subgroups of ", need,
+        " lanes (its warp operations: a shuffle width, or a vote's 32-bit "
+        "ballot); the device has ",
+        has));
+  }
+
   /// The pipeline of `kernel` for these descriptor types and push size.
   absl::StatusOr<Pipeline *> getPipeline(VulkanModule &m,
                                          const std::string &kernel,
@@ -1134,6 +1183,18 @@ private:
     info.stage.module = m.shader;
     info.stage.pName = kernel.c_str();
     info.layout = p.layout;
+    // Warp operations compiled for a range of subgroup sizes (gpuinit's
+    // OpSourceExtension): the default size if it fits, else a required one.
+    auto required =
+        make<VkPipelineShaderStageRequiredSubgroupSizeCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_REQUIRED_SUBGROUP_SIZE_CREATE_INFO);
+    absl::StatusOr<uint32_t> size = subgroupSizeFor(m, kernel);
+    if (!size.ok())
+      return destroy(size.status());
+    if (*size) {
+      required.requiredSubgroupSize = *size;
+      info.stage.pNext = &required;
+    }
     if (VkResult r = fn.vkCreateComputePipelines(
             ctx_->device, VK_NULL_HANDLE, 1, &info, nullptr, &p.pipeline);
         r != VK_SUCCESS)
@@ -1217,6 +1278,9 @@ absl::StatusOr<std::vector<DeviceInfo>> detail::enumerateVulkanDevices() {
     info.details = absl::StrCat(
         typeName(c.props.deviceType), ", Vulkan ",
         versionString(c.props.apiVersion), ", subgroup size ", c.subgroupSize,
+        c.minSubgroupSize ? absl::StrCat(" (", c.minSubgroupSize, " to ",
+                                         c.maxSubgroupSize, " requirable)")
+                          : std::string(" (fixed)"),
         ", max workgroup ", c.props.limits.maxComputeWorkGroupInvocations,
         " threads, ", c.props.limits.maxComputeSharedMemorySize,
         " bytes shared, ", c.props.limits.maxPushConstantsSize,
@@ -1261,6 +1325,7 @@ detail::openVulkanDevice(const DeviceOptions &options) {
   ctx->props = c.props;
   ctx->queueFamily = c.queueFamily;
   ctx->timestampBits = c.timestampBits;
+  ctx->subgroupSize = c.subgroupSize;
   ctx->staging = options.vulkanStaging;
   ctx->label = absl::StrCat("vulkan (", c.props.deviceName, ")");
   ifn.vkGetPhysicalDeviceMemoryProperties(c.device, &ctx->memory);
@@ -1271,6 +1336,10 @@ detail::openVulkanDevice(const DeviceOptions &options) {
   want.chain(api);
   ifn.vkGetPhysicalDeviceFeatures2(c.device, &has.core);
   Features::select(has, want);
+  if (want.v13.subgroupSizeControl) {
+    ctx->minSubgroupSize = c.minSubgroupSize;
+    ctx->maxSubgroupSize = c.maxSubgroupSize;
+  }
 
   float priority = 1.0f;
   auto queue =

@@ -66,6 +66,11 @@ struct SpirvInfo {
   /// Version as 0x00MMmm00 (e.g. 0x00010300 for SPIR-V 1.3).
   uint32_t version = 0;
   std::vector<SpirvEntryPoint> entryPoints;
+  /// The subgroup sizes the module's warp operations are right for, from
+  /// gpuinit's `OpSourceExtension "gpuinit.subgroup-size min N max M"`
+  /// (docs/Runtime.md); 1 and 0 (no bound) without one.
+  uint32_t minSubgroupSize = 1;
+  uint32_t maxSubgroupSize = 0;
 
   /// The entry point of that name and the GLCompute model, or null.
   const SpirvEntryPoint *findCompute(absl::string_view name) const;

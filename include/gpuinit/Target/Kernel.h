@@ -46,8 +46,10 @@ struct KernelSPIRVOptions : public mlir::PassPipelineOptions<KernelSPIRVOptions>
   ListOption<std::string> exts{
       *this, "exts",
       llvm::cl::desc("SPIR-V extensions the device has (default: "
-                     "SPV_KHR_storage_buffer_storage_class, "
-                     "SPV_EXT_shader_atomic_float_add)")};
+                     "SPV_KHR_storage_buffer_storage_class; with "
+                     "SPV_EXT_shader_atomic_float_add and the "
+                     "AtomicFloat32AddEXT capability, f32 atomic adds are "
+                     "native instead of compare-exchange loops)")};
 };
 
 /// Builds convert-kernel-to-gpu followed by upstream's GPU-to-NVVM

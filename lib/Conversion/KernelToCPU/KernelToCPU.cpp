@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Conversion/KernelAtomics.h"
+#include "gpuinit/Conversion/KernelWarp.h"
 #include "gpuinit/Conversion/Passes.h"
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
 #include "gpuinit/Support/PassStatistics.h"
@@ -19,6 +20,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -83,7 +85,8 @@ DenseSet<Value> computeThreadDependence(Region &body) {
   while (changed) {
     changed = false;
     body.walk([&](Operation *op) {
-      if (isa<ThreadIdOp, AtomicOp, AtomicCASOp, ShuffleOp, VoteOp, MatchAnyOp,
+      if (isa<ThreadIdOp, LaneIdOp, AtomicOp, AtomicCASOp, ShuffleOp, VoteOp,
+              MatchAnyOp,
               CallOp, MMALoadOp, MMAComputeOp, memref::AtomicRMWOp,
               memref::GenericAtomicRMWOp>(op)) {
         for (Value r : op->getResults())
@@ -454,8 +457,9 @@ LogicalResult FunctionLowering::validateSyncs(const DenseSet<Value> &dep) {
                "and inside scf.if and inside scf.for loops whose bounds do not "
                "depend on the thread id"
              : "target cpu splits a kernel into phases at barriers at the top "
-               "level of the kernel and inside scf.for loops whose bounds do "
-               "not depend on the thread id";
+               "level of the kernel, inside scf.if whose condition does not "
+               "depend on the thread id and inside scf.for loops whose bounds "
+               "do not depend on the thread id";
     if (!oneBlock) {
       op->emitOpError() << "is in a kernel with several blocks; " << rule;
       ok = false;
@@ -475,7 +479,11 @@ LogicalResult FunctionLowering::validateSyncs(const DenseSet<Value> &dep) {
         ok = false;
         return;
       }
-      if (warp && isa<scf::IfOp>(p))
+      // A barrier under a condition every thread evaluates alike is reached
+      // by all threads or none: the phase split handles it as it handles a
+      // shuffle's barrier under any condition.
+      if (auto i = dyn_cast<scf::IfOp>(p);
+          i && (warp || !dep.contains(i.getCondition())))
         continue;
       InFlightDiagnostic diag =
           op->emitOpError() << "is inside '" << p->getName() << "'; " << rule;
@@ -509,32 +517,14 @@ void FunctionLowering::emulateShuffle(ShuffleOp op) {
   laneStores.insert(memref::StoreOp::create(b, loc, op.getValue(), lanes, lin));
   BarrierOp::create(b, loc);
   Value self = linearThreadId(b);
-  Value width = arith::ConstantIndexOp::create(b, loc, op.getWidth());
+  Value width = arith::ConstantIndexOp::create(b, loc, op.getWidth().value_or(32));
   // Groups of `width` lanes never straddle a warp: width divides 32.
   Value lane = arith::RemUIOp::create(b, loc, self, width);
   Value base = arith::SubIOp::create(b, loc, self, lane);
   Value offset =
       arith::IndexCastUIOp::create(b, loc, b.getIndexType(), op.getOffset());
-  Value src, valid;
+  auto [src, valid] = shuffleSource(b, loc, op.getMode(), lane, offset, width);
   using P = arith::CmpIPredicate;
-  switch (op.getMode()) {
-  case ShuffleMode::idx:
-    src = offset;
-    valid = arith::CmpIOp::create(b, loc, P::ult, offset, width);
-    break;
-  case ShuffleMode::up:
-    src = arith::SubIOp::create(b, loc, lane, offset);
-    valid = arith::CmpIOp::create(b, loc, P::uge, lane, offset);
-    break;
-  case ShuffleMode::down:
-    src = arith::AddIOp::create(b, loc, lane, offset);
-    valid = arith::CmpIOp::create(b, loc, P::ult, src, width);
-    break;
-  case ShuffleMode::Xor:
-    src = arith::XOrIOp::create(b, loc, lane, offset);
-    valid = arith::CmpIOp::create(b, loc, P::ult, src, width);
-    break;
-  }
   Value srcLin = arith::AddIOp::create(b, loc, base, src);
   Value exists = arith::CmpIOp::create(b, loc, P::ult, srcLin, n);
   valid = arith::AndIOp::create(b, loc, valid, exists);
@@ -547,6 +537,17 @@ void FunctionLowering::emulateShuffle(ShuffleOp op) {
 }
 
 LogicalResult FunctionLowering::lowerOps(Region &body, bool kernel) {
+  // Warps are 32 lanes of consecutive linear thread ids, as emulateShuffle
+  // has them; the thread_id ops this creates are lowered with the others.
+  SmallVector<LaneIdOp> laneIds;
+  body.walk([&](LaneIdOp op) { laneIds.push_back(op); });
+  for (LaneIdOp op : laneIds) {
+    b.setInsertionPoint(op);
+    Value warp = arith::ConstantIndexOp::create(b, loc, 32);
+    op.getResult().replaceAllUsesWith(
+        arith::RemUIOp::create(b, loc, linearThreadId(b), warp).getResult());
+    op.erase();
+  }
   SmallVector<Operation *> ops;
   body.walk([&](Operation *op) {
     if (isa_and_nonnull<KernelDialect>(op->getDialect()))
@@ -1082,7 +1083,28 @@ void FunctionLowering::stripMemorySpaces() {
       FunctionType::get(ctx, fn.getBody().front().getArgumentTypes(), results));
 }
 
+/// kernel.warp_size is 32 here: replace it, and fold the conditions that
+/// become constant, so that steps guarded by the warp size (which may hold
+/// barriers and shuffles) do not become phases of their own.
+void foldWarpSize(KernelFuncOp kf) {
+  SmallVector<WarpSizeOp> sizes;
+  kf.walk([&](WarpSizeOp op) { sizes.push_back(op); });
+  if (sizes.empty())
+    return;
+  for (WarpSizeOp op : sizes) {
+    OpBuilder b(op);
+    op.getResult().replaceAllUsesWith(
+        arith::ConstantIndexOp::create(b, op.getLoc(), 32));
+    op.erase();
+  }
+  MLIRContext *ctx = kf.getContext();
+  RewritePatternSet patterns(ctx);
+  scf::IfOp::getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsGreedily(kf.getBody(), std::move(patterns));
+}
+
 LogicalResult FunctionLowering::lowerKernel() {
+  foldWarpSize(kf);
   if (failed(checkSupported()))
     return failure();
   DenseSet<Value> dep = computeThreadDependence(kf.getBody());
@@ -1149,6 +1171,7 @@ LogicalResult FunctionLowering::lowerKernel() {
 }
 
 LogicalResult FunctionLowering::lowerDeviceFunction() {
+  foldWarpSize(kf);
   if (failed(checkSupported()))
     return failure();
   auto ptrType = LLVM::LLVMPointerType::get(ctx);

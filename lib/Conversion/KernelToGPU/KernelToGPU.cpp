@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Conversion/KernelAtomics.h"
+#include "gpuinit/Conversion/KernelWarp.h"
 #include "gpuinit/Conversion/Passes.h"
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
 
@@ -61,11 +62,23 @@ std::string describe(TargetAttr target) {
 
 gpu::MMAMatrixType mmaType(FragmentType type);
 
+/// The subgroup sizes the warp ops of a Vulkan module can run with: at
+/// least the widest `shuffle ... width W`, at most 32 with a vote (its
+/// ballot is 32 bits wide). Recorded on the gpu.module as
+/// `gpuinit.subgroup_size = array<i32: min, max>` (max 0: no bound); the
+/// SPIR-V emission carries it to the runtime.
+struct SubgroupNeeds {
+  uint32_t min = 1;
+  uint32_t max = 0;
+  bool any() const { return min > 1 || max != 0; }
+};
+
 /// Lowers the ops of one function body (a gpu.func or func.func in a
 /// gpu.module) for `target`.
 class BodyLowering {
 public:
-  BodyLowering(TargetAttr target, OpBuilder &b) : target(target), b(b) {}
+  BodyLowering(TargetAttr target, OpBuilder &b, SubgroupNeeds &needs)
+      : target(target), b(b), needs(needs) {}
 
   LogicalResult run(Region &body);
 
@@ -81,11 +94,13 @@ private:
   LogicalResult lower(Operation *op);
   LogicalResult lowerAtomic(AtomicOp op);
   LogicalResult lowerVote(VoteOp op);
+  LogicalResult lowerShuffle(ShuffleOp op);
   LogicalResult lowerFence(FenceOp op);
   LogicalResult lowerAsyncCopy(AsyncCopyOp op);
 
   TargetAttr target;
   OpBuilder &b;
+  SubgroupNeeds &needs;
 };
 
 LogicalResult BodyLowering::run(Region &body) {
@@ -161,15 +176,10 @@ LogicalResult BodyLowering::lowerAtomic(AtomicOp op) {
   bool isFloat = isa<FloatType>(type);
   if (op.getScope() == Scope::system)
     return unsupported(op, "system-scope atomics have no upstream lowering");
-  if (target.isVulkan() && isFloat)
-    return unsupported(op, "the SPIR-V lowering has no floating-point "
-                           "atomics (integer atomics only)");
-  if (target.isVulkan() &&
-      (op.getKind() == AtomicKind::Xor || op.getKind() == AtomicKind::inc ||
-       op.getKind() == AtomicKind::dec))
-    return unsupported(op, "atomic xor, inc and dec have no SPIR-V lowering "
-                           "here (add, sub, min, max, umin, umax, and, or "
-                           "and exchange do)");
+  if (target.isVulkan() && isFloat && !type.isF32())
+    return unsupported(op, "floating-point atomics on Vulkan are f32 only "
+                           "(compare-exchange on 32-bit words, or "
+                           "SPV_EXT_shader_atomic_float_add)");
   lowerAtomicToMemRef(b, op);
   return success();
 }
@@ -191,6 +201,8 @@ LogicalResult BodyLowering::lowerVote(VoteOp op) {
     return success();
   }
   if (target.isVulkan()) {
+    // The dialect's ballot is 32 bits wide: lanes past 32 would be lost.
+    needs.max = needs.max ? std::min(needs.max, 32u) : 32u;
     Value result;
     switch (op.getKind()) {
     case VoteKind::ballot: {
@@ -215,6 +227,64 @@ LogicalResult BodyLowering::lowerVote(VoteOp op) {
     return success();
   }
   return unsupported(op);
+}
+
+LogicalResult BodyLowering::lowerShuffle(ShuffleOp op) {
+  b.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  std::optional<uint32_t> width = op.getWidth();
+  if (!target.isVulkan()) {
+    // CUDA: a warp is 32 lanes.
+    gpu::ShuffleMode mode = op.getMode() == ShuffleMode::idx ? gpu::ShuffleMode::IDX
+                            : op.getMode() == ShuffleMode::up ? gpu::ShuffleMode::UP
+                            : op.getMode() == ShuffleMode::down
+                                ? gpu::ShuffleMode::DOWN
+                                : gpu::ShuffleMode::XOR;
+    Value w = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(int32_t(width.value_or(32))));
+    auto shuffle =
+        gpu::ShuffleOp::create(b, loc, op.getValue(), op.getOffset(), w, mode);
+    op.getResult().replaceAllUsesWith(shuffle.getShuffleResult());
+    op.getValid().replaceAllUsesWith(shuffle.getValid());
+    op.erase();
+    return success();
+  }
+  // Vulkan: a warp is a subgroup of the device's size. Upstream's gpu.shuffle
+  // lowering needs the width to equal a subgroup size fixed at compile time;
+  // here the source lane is computed from the lane id and the group width
+  // (the subgroup size without `width`) and read with a plain subgroup
+  // shuffle, so the code is right for every subgroup of at least `width`
+  // lanes (recorded for the runtime to check).
+  if (width)
+    needs.min = std::max(needs.min, *width);
+  Type i32 = b.getI32Type();
+  Value lane = arith::IndexCastUIOp::create(b, loc, i32,
+                                            gpu::LaneIdOp::create(b, loc, IntegerAttr()));
+  Value w = width ? arith::ConstantOp::create(b, loc,
+                                              b.getI32IntegerAttr(*width))
+                        .getResult()
+                  : arith::IndexCastUIOp::create(
+                        b, loc, i32, gpu::SubgroupSizeOp::create(b, loc, IntegerAttr()))
+                        .getResult();
+  Value inGroup = lane, base;
+  if (width) {
+    Value mask =
+        arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(*width - 1));
+    inGroup = arith::AndIOp::create(b, loc, lane, mask);
+    base = arith::SubIOp::create(b, loc, lane, inGroup);
+  }
+  auto [src, valid] =
+      shuffleSource(b, loc, op.getMode(), inGroup, op.getOffset(), w);
+  if (base)
+    src = arith::AddIOp::create(b, loc, base, src);
+  // An invalid source reads the lane's own value, as on CUDA.
+  Value from = arith::SelectOp::create(b, loc, valid, src, lane);
+  Value result = spirv::GroupNonUniformShuffleOp::create(
+      b, loc, spirv::Scope::Subgroup, op.getValue(), from);
+  op.getResult().replaceAllUsesWith(result);
+  op.getValid().replaceAllUsesWith(valid);
+  op.erase();
+  return success();
 }
 
 LogicalResult BodyLowering::lowerAsyncCopy(AsyncCopyOp op) {
@@ -288,26 +358,21 @@ LogicalResult BodyLowering::lower(Operation *op) {
       })
       .Case<AtomicOp>([&](auto o) { return lowerAtomic(o); })
       .Case<AtomicCASOp>([&](AtomicCASOp o) -> LogicalResult {
-        if (target.isVulkan())
-          return unsupported(o, "compare-and-swap has no SPIR-V lowering "
-                                "here");
+        if (target.isVulkan() && o.getValue().getType().getIntOrFloatBitWidth() == 64)
+          return unsupported(o, "64-bit compare-and-swap needs Int64Atomics, "
+                                "which the kernel-to-spirv-pipeline does not "
+                                "assume");
         lowerAtomicCASToMemRef(b, o);
         return success();
       })
-      .Case<ShuffleOp>([&](ShuffleOp o) {
-        gpu::ShuffleMode mode = o.getMode() == ShuffleMode::idx ? gpu::ShuffleMode::IDX
-                                : o.getMode() == ShuffleMode::up ? gpu::ShuffleMode::UP
-                                : o.getMode() == ShuffleMode::down
-                                    ? gpu::ShuffleMode::DOWN
-                                    : gpu::ShuffleMode::XOR;
-        Value width = arith::ConstantOp::create(
-            b, loc, b.getI32IntegerAttr(int32_t(o.getWidth())));
-        auto shuffle = gpu::ShuffleOp::create(b, loc, o.getValue(),
-                                              o.getOffset(), width, mode);
-        o.getResult().replaceAllUsesWith(shuffle.getShuffleResult());
-        o.getValid().replaceAllUsesWith(shuffle.getValid());
-        o.erase();
-        return success();
+      .Case<ShuffleOp>([&](ShuffleOp o) { return lowerShuffle(o); })
+      .Case<WarpSizeOp>([&](WarpSizeOp o) {
+        if (target.isVulkan())
+          return replace(gpu::SubgroupSizeOp::create(b, loc, IntegerAttr()));
+        return replace(arith::ConstantIndexOp::create(b, loc, 32));
+      })
+      .Case<LaneIdOp>([&](LaneIdOp o) {
+        return replace(gpu::LaneIdOp::create(b, loc, IntegerAttr()));
       })
       .Case<VoteOp>([&](auto o) { return lowerVote(o); })
       .Case<MatchAnyOp>([&](MatchAnyOp o) -> LogicalResult {
@@ -390,12 +455,14 @@ struct ConvertKernelToGPU
     : public gpuinit::impl::ConvertKernelToGPUBase<ConvertKernelToGPU> {
   void runOnOperation() override;
   LogicalResult lowerModule(KernelModuleOp module);
-  LogicalResult lowerFunc(KernelFuncOp func, gpu::GPUModuleOp into);
+  LogicalResult lowerFunc(KernelFuncOp func, gpu::GPUModuleOp into,
+                          SubgroupNeeds &needs);
   LogicalResult lowerHost(ModuleOp module);
 };
 
 LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
-                                           gpu::GPUModuleOp into) {
+                                           gpu::GPUModuleOp into,
+                                           SubgroupNeeds &needs) {
   MLIRContext *ctx = &getContext();
   OpBuilder b(ctx);
   b.setInsertionPointToEnd(into.getBody());
@@ -412,7 +479,7 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
       func::ReturnOp::create(rb, ret.getLoc(), ret->getOperands());
       ret.erase();
     });
-    BodyLowering lowering(target, b);
+    BodyLowering lowering(target, b, needs);
     return lowering.run(fn.getBody());
   }
 
@@ -506,7 +573,7 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
     gpu::ReturnOp::create(rb, ret.getLoc());
     ret.erase();
   });
-  BodyLowering lowering(target, b);
+  BodyLowering lowering(target, b, needs);
   return lowering.run(gpuFunc.getBody());
 }
 
@@ -515,9 +582,16 @@ LogicalResult ConvertKernelToGPU::lowerModule(KernelModuleOp module) {
   auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
                                             module.getSymName());
   bool ok = true;
+  SubgroupNeeds needs;
   for (KernelFuncOp func :
        llvm::make_early_inc_range(module.getOps<KernelFuncOp>())) {
-    ok &= succeeded(lowerFunc(func, gpuModule));
+    ok &= succeeded(lowerFunc(func, gpuModule, needs));
+  }
+  if (needs.any()) {
+    // (width <= 32, so min <= max whenever both are set.)
+    gpuModule->setAttr("gpuinit.subgroup_size",
+                       b.getDenseI32ArrayAttr({int32_t(needs.min),
+                                               int32_t(needs.max)}));
   }
   module.erase();
   return success(ok);

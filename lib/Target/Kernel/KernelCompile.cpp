@@ -126,12 +126,11 @@ void gpuinit::kernel::buildKernelToSPIRVPipeline(
         "Shader",          "GroupNonUniform",          "GroupNonUniformVote",
         "GroupNonUniformBallot", "GroupNonUniformShuffle",
         "GroupNonUniformShuffleRelative", "GroupNonUniformArithmetic",
-        "Int64",           "Float64",                  "AtomicFloat32AddEXT"};
+        "Int64",           "Float64"};
   else
     attach.spirvCapabilities.assign(options.caps.begin(), options.caps.end());
   if (options.exts.empty())
-    attach.spirvExtensions = {"SPV_KHR_storage_buffer_storage_class",
-                              "SPV_EXT_shader_atomic_float_add"};
+    attach.spirvExtensions = {"SPV_KHR_storage_buffer_storage_class"};
   else
     attach.spirvExtensions.assign(options.exts.begin(), options.exts.end());
   pm.addPass(createGpuSPIRVAttachTarget(attach));
@@ -139,7 +138,8 @@ void gpuinit::kernel::buildKernelToSPIRVPipeline(
   pm.addPass(createCanonicalizerPass());
   // math ops (fma, exp, ...) are not part of convert-gpu-to-spirv's patterns.
   pm.nest<gpu::GPUModuleOp>().addPass(createConvertMathToSPIRVPass());
-  pm.addPass(createConvertGPUToSPIRVPass(/*mapMemorySpace=*/true));
+  // upstream's convert-gpu-to-spirv plus the memref atomics it leaves out.
+  pm.addPass(createConvertKernelGPUToSPIRV());
   OpPassManager &spv = pm.nest<spirv::ModuleOp>();
   spv.addPass(spirv::createSPIRVLowerABIAttributesPass());
   spv.addPass(spirv::createSPIRVUpdateVCEPass());
@@ -239,6 +239,35 @@ LogicalResult gpuinit::kernel::compileKernelsToPTX(
   return success();
 }
 
+namespace {
+/// Inserts `OpSourceExtension "<text>"` into a SPIR-V binary, after the
+/// entry points and execution modes (the first place debug instructions
+/// may go).
+void insertSourceExtension(SmallVectorImpl<uint32_t> &words, StringRef text) {
+  constexpr uint32_t kOpEntryPoint = 15, kOpExecutionMode = 16,
+                     kOpCapability = 17, kOpExtension = 10,
+                     kOpExtInstImport = 11, kOpMemoryModel = 14,
+                     kOpExecutionModeId = 331, kOpSourceExtension = 4;
+  size_t at = 5;
+  while (at < words.size()) {
+    uint32_t opcode = words[at] & 0xffff, count = words[at] >> 16;
+    if (count == 0 ||
+        !llvm::is_contained({kOpCapability, kOpExtension, kOpExtInstImport,
+                             kOpMemoryModel, kOpEntryPoint, kOpExecutionMode,
+                             kOpExecutionModeId},
+                            opcode))
+      break;
+    at += count;
+  }
+  SmallVector<uint32_t> inst(1 + text.size() / 4 + 1, 0);
+  for (size_t i = 0; i < text.size(); ++i)
+    inst[1 + i / 4] |= uint32_t(uint8_t(text[i])) << (8 * (i % 4));
+  inst[0] = (uint32_t(inst.size()) << 16) | kOpSourceExtension;
+  words.insert(words.begin() + std::min(at, words.size()), inst.begin(),
+               inst.end());
+}
+} // namespace
+
 LogicalResult gpuinit::kernel::compileKernelsToSPIRV(
     ModuleOp module, const KernelSPIRVOptions &options,
     std::vector<CompiledModule> &out) {
@@ -256,9 +285,20 @@ LogicalResult gpuinit::kernel::compileKernelsToSPIRV(
       return;
     }
     std::string name = spv.getSymName() ? spv.getSymName()->str() : "";
-    StringRef(name).consume_front("__spv__");
     if (StringRef(name).starts_with("__spv__"))
       name = name.substr(7);
+    // The subgroup sizes the module's warp ops are right for
+    // (convert-kernel-to-gpu), for the runtime to check: a debug
+    // instruction, so every consumer may ignore it.
+    if (auto gpuModule = dyn_cast_or_null<gpu::GPUModuleOp>(
+            SymbolTable::lookupSymbolIn(module, name)))
+      if (auto range = gpuModule->getAttrOfType<DenseI32ArrayAttr>(
+              "gpuinit.subgroup_size");
+          range && range.size() == 2)
+        insertSourceExtension(
+            words, ("gpuinit.subgroup-size min " + Twine(range[0]) + " max " +
+                    Twine(range[1]))
+                       .str());
     out.push_back({name, std::string(reinterpret_cast<const char *>(
                                          words.data()),
                                      words.size() * sizeof(uint32_t))});

@@ -8,7 +8,7 @@ kernel.module @m {
     %p = arith.cmpi ult, %t, %c32 : index
     // expected-note @below {{the enclosing op}}
     scf.if %p {
-      // expected-error @below {{'kernel.barrier' op is inside 'scf.if'; target cpu splits a kernel into phases at barriers at the top level of the kernel and inside scf.for loops whose bounds do not depend on the thread id}}
+      // expected-error @below {{'kernel.barrier' op is inside 'scf.if'; target cpu splits a kernel into phases at barriers at the top level of the kernel, inside scf.if whose condition does not depend on the thread id and inside scf.for loops whose bounds do not depend on the thread id}}
       kernel.barrier
     }
     kernel.return

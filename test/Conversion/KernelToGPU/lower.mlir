@@ -99,13 +99,68 @@ kernel.module @ballot {
 // -----
 
 kernel.module @vote {
-  kernel.func @k(%a: memref<?xi32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+  kernel.func @k(%a: memref<?xf16>, %v: f16) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
     %t = kernel.thread_id x
-    %v = memref.load %a[%t] : memref<?xi32>
-    // expected-error @+1 {{'kernel.atomic' op is not supported for target vulkan 1.1: atomic xor, inc and dec have no SPIR-V lowering here}}
-    %x = kernel.atomic xor device %a[%t], %v : memref<?xi32>
-    // expected-error @+1 {{'kernel.atomic_cas' op is not supported for target vulkan 1.1: compare-and-swap has no SPIR-V lowering here}}
-    %y = kernel.atomic_cas device %a[%t], %v, %x : memref<?xi32>
+    // expected-error @+1 {{'kernel.atomic' op is not supported for target vulkan 1.1: floating-point atomics on Vulkan are f32 only (compare-exchange on 32-bit words, or SPV_EXT_shader_atomic_float_add)}}
+    %x = kernel.atomic add device %a[%t], %v : memref<?xf16>
+    kernel.return
+  }
+}
+
+// -----
+
+// Vulkan warps are subgroups: warp_size is the subgroup size, a shuffle
+// reads the lane computed from gpu.lane_id and its width (the subgroup size
+// without one), and the module records the subgroup sizes it needs (at
+// least the widest width, at most 32 with a vote).
+// CHECK-LABEL: gpu.module @warps attributes {gpuinit.subgroup_size = array<i32: 16, 32>}
+// CHECK: gpu.subgroup_size : index
+// CHECK: %[[LANE:.*]] = gpu.lane_id
+// CHECK: %[[L32:.*]] = arith.index_cast{{.*}} %[[LANE]] : index to i32
+// CHECK: %[[M:.*]] = arith.constant 15 : i32
+// CHECK: %[[IN:.*]] = arith.andi %[[L32]], %[[M]] : i32
+// CHECK: %[[BASE:.*]] = arith.subi %[[L32]], %[[IN]] : i32
+// CHECK: %[[SRC:.*]] = arith.addi %[[IN]], %{{.*}} : i32
+// CHECK: %[[OK:.*]] = arith.cmpi ult, %[[SRC]], %{{.*}} : i32
+// CHECK: %[[ABS:.*]] = arith.addi %[[BASE]], %[[SRC]] : i32
+// CHECK: %[[FROM:.*]] = arith.select %[[OK]], %[[ABS]], %[[L32]] : i32
+// CHECK: spirv.GroupNonUniformShuffle <Subgroup> %{{.*}}, %[[FROM]] : f32, i32
+// CHECK: gpu.subgroup_size : index
+// CHECK: arith.xori
+// CHECK: spirv.GroupNonUniformShuffle <Subgroup>
+// CHECK: spirv.GroupNonUniformAny <Subgroup>
+kernel.module @warps {
+  kernel.func @k(%a: memref<?xf32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    %t = kernel.thread_id x
+    %ws = kernel.warp_size
+    %v = memref.load %a[%t] : memref<?xf32>
+    %c1 = arith.constant 1 : i32
+    %r, %ok = kernel.shuffle down %v, %c1 width 16 : f32
+    %q, %ok2 = kernel.shuffle xor %r, %c1 : f32
+    %p = kernel.vote any %ok2
+    %i = arith.addi %t, %ws : index
+    memref.store %q, %a[%i] : memref<?xf32>
+    kernel.return
+  }
+}
+
+// -----
+
+// CUDA: a warp is 32 lanes.
+// CHECK-LABEL: gpu.module @cudawarps
+// CHECK-NOT: gpuinit.subgroup_size
+// CHECK: arith.constant 32 : index
+// CHECK: gpu.lane_id
+// CHECK: %[[W:.*]] = arith.constant 32 : i32
+// CHECK: gpu.shuffle  xor %{{.*}}, %{{.*}}, %[[W]] : f32
+kernel.module @cudawarps {
+  kernel.func @k(%a: memref<?xf32>) kind custom target cuda sm_90 ptx 80 workgroup(32, 1, 1) {
+    %ws = kernel.warp_size
+    %lane = kernel.lane_id
+    %v = memref.load %a[%lane] : memref<?xf32>
+    %c1 = arith.constant 1 : i32
+    %r, %ok = kernel.shuffle xor %v, %c1 : f32
+    memref.store %r, %a[%ws] : memref<?xf32>
     kernel.return
   }
 }

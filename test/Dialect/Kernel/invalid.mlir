@@ -725,10 +725,29 @@ kernel.module @m {
 kernel.module @m {
   kernel.func @f(%v: f32) kind custom target cpu {
     %c = arith.constant -1 : i32
-    // expected-error @below {{offset -1 is outside a group of 32 lanes}}
+    // expected-error @below {{offset -1 is negative}}
     %r, %ok = kernel.shuffle up %v, %c width 32 : f32
     kernel.return
   }
+}
+
+// -----
+
+kernel.module @m {
+  kernel.func @f(%v: f32) kind custom target cpu {
+    %c = arith.constant -2 : i32
+    // expected-error @below {{offset -2 is negative}}
+    %r, %ok = kernel.shuffle xor %v, %c : f32
+    kernel.return
+  }
+}
+
+// -----
+
+func.func @f() -> index {
+  // expected-error @below {{'kernel.warp_size' op is a device op: it must be inside a kernel.func}}
+  %ws = kernel.warp_size
+  return %ws : index
 }
 
 // -----

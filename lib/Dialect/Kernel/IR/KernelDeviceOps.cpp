@@ -179,16 +179,18 @@ LogicalResult AtomicCASOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ShuffleOp::verify() {
-  uint32_t width = getWidth();
-  if (width == 0 || width > 32 || !llvm::isPowerOf2_32(width))
+  std::optional<uint32_t> width = getWidth();
+  if (width && (*width == 0 || *width > 32 || !llvm::isPowerOf2_32(*width)))
     return emitOpError("width must be a power of two from 1 to 32, got ")
            << getWidthAttr().getInt();
   APInt offset;
   if (matchPattern(getOffset(), m_ConstantInt(&offset))) {
     int64_t value = offset.getSExtValue();
-    if (value < 0 || value >= int64_t(width))
+    if (value < 0)
+      return emitOpError("offset ") << value << " is negative";
+    if (width && value >= int64_t(*width))
       return emitOpError("offset ")
-             << value << " is outside a group of " << width << " lanes";
+             << value << " is outside a group of " << *width << " lanes";
   }
   return success();
 }

@@ -2,18 +2,23 @@
 //
 // Sample program of the kernel dialect (see test/Dialect/Kernel/samples.test);
 // lowering and runtime tests reuse it. Each thread sums a grid-stride slice,
-// the workgroup halves its 256 partial sums in shared memory down to 32, the
-// first warp finishes with xor shuffles (32 lanes wide), and lane 0 adds the
-// workgroup's sum to the result atomically.
+// the workgroup halves its 256 partial sums in shared memory down to twice
+// the warp size, the first warp adds the two halves and finishes with xor
+// shuffles, and lane 0 adds the workgroup's sum to the result atomically.
+//
+// The warp size is kernel.warp_size: 32 on CUDA and the CPU backend (the
+// steps guarded by it fold away when compiled), the subgroup size on Vulkan
+// (8 on lavapipe). The shuffles have no `width`, so they cover the whole
+// warp whatever its size (up to 128 lanes here). As GPU reductions commonly
+// do, the warp step assumes that threads 0 .. warp_size-1 of the 1-D
+// workgroup form one warp, which CUDA defines and Vulkan drivers (lavapipe
+// included) do although the Vulkan specification does not promise it.
 
 kernel.module @reduce_kernels {
   kernel.func @reduce_sum(%in: memref<?xf32>, %out: memref<1xf32>, %n: index)
       kind reduce target cuda sm_90 ptx 80 workgroup(256, 1, 1)
       launch_bounds(256) shared 1024 hints(coalesced) {
     %c0 = arith.constant 0 : index
-    %c32 = arith.constant 32 : index
-    %c64 = arith.constant 64 : index
-    %c128 = arith.constant 128 : index
     %zero = arith.constant 0.0 : f32
     %partials = kernel.shared_alloc align 16 : memref<256xf32, #gpu.address_space<workgroup>>
 
@@ -21,6 +26,8 @@ kernel.module @reduce_kernels {
     %bid = kernel.block_id x
     %bdim = kernel.block_dim x
     %gdim = kernel.grid_dim x
+    %ws = kernel.warp_size
+    %ws2 = arith.addi %ws, %ws : index
     %base = arith.muli %bid, %bdim : index
     %start = arith.addi %base, %tid : index
     %stride = arith.muli %gdim, %bdim : index
@@ -32,52 +39,189 @@ kernel.module @reduce_kernels {
     memref.store %mine, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
     kernel.barrier
 
-    // 256 -> 128 -> 64 -> 32 partial sums.
-    %lt128 = arith.cmpi ult, %tid, %c128 : index
-    scf.if %lt128 {
-      %j = arith.addi %tid, %c128 : index
-      %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-      %s = arith.addf %p, %q : f32
-      memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+    // 256 -> 128 -> ... -> 2 * warp size partial sums. Each step runs when
+    // its size is at least twice the warp size: a condition every thread
+    // evaluates alike, so the barrier in it is reached by all or none.
+    %c128 = arith.constant 128 : index
+    %tree128 = arith.cmpi uge, %c128, %ws2 : index
+    scf.if %tree128 {
+      %lt128 = arith.cmpi ult, %tid, %c128 : index
+      scf.if %lt128 {
+        %j = arith.addi %tid, %c128 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
     }
-    kernel.barrier
-    %lt64 = arith.cmpi ult, %tid, %c64 : index
-    scf.if %lt64 {
-      %j = arith.addi %tid, %c64 : index
-      %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-      %s = arith.addf %p, %q : f32
-      memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+    %c64 = arith.constant 64 : index
+    %tree64 = arith.cmpi uge, %c64, %ws2 : index
+    scf.if %tree64 {
+      %lt64 = arith.cmpi ult, %tid, %c64 : index
+      scf.if %lt64 {
+        %j = arith.addi %tid, %c64 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
     }
-    kernel.barrier
-    %lt32 = arith.cmpi ult, %tid, %c32 : index
-    scf.if %lt32 {
-      %j = arith.addi %tid, %c32 : index
+    %c32 = arith.constant 32 : index
+    %tree32 = arith.cmpi uge, %c32, %ws2 : index
+    scf.if %tree32 {
+      %lt32 = arith.cmpi ult, %tid, %c32 : index
+      scf.if %lt32 {
+        %j = arith.addi %tid, %c32 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
+    }
+    %c16 = arith.constant 16 : index
+    %tree16 = arith.cmpi uge, %c16, %ws2 : index
+    scf.if %tree16 {
+      %lt16 = arith.cmpi ult, %tid, %c16 : index
+      scf.if %lt16 {
+        %j = arith.addi %tid, %c16 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
+    }
+    %c8 = arith.constant 8 : index
+    %tree8 = arith.cmpi uge, %c8, %ws2 : index
+    scf.if %tree8 {
+      %lt8 = arith.cmpi ult, %tid, %c8 : index
+      scf.if %lt8 {
+        %j = arith.addi %tid, %c8 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
+    }
+    %c4 = arith.constant 4 : index
+    %tree4 = arith.cmpi uge, %c4, %ws2 : index
+    scf.if %tree4 {
+      %lt4 = arith.cmpi ult, %tid, %c4 : index
+      scf.if %lt4 {
+        %j = arith.addi %tid, %c4 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
+    }
+    %c2 = arith.constant 2 : index
+    %tree2 = arith.cmpi uge, %c2, %ws2 : index
+    scf.if %tree2 {
+      %lt2 = arith.cmpi ult, %tid, %c2 : index
+      scf.if %lt2 {
+        %j = arith.addi %tid, %c2 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
+    }
+    %c1 = arith.constant 1 : index
+    %tree1 = arith.cmpi uge, %c1, %ws2 : index
+    scf.if %tree1 {
+      %lt1 = arith.cmpi ult, %tid, %c1 : index
+      scf.if %lt1 {
+        %j = arith.addi %tid, %c1 : index
+        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+        %s = arith.addf %p, %q : f32
+        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      }
+      kernel.barrier
+    }
+
+    // The first warp: 2 * warp size -> warp size in registers, then xor
+    // shuffles with offsets warp size / 2 .. 1.
+    %inwarp = arith.cmpi ult, %tid, %ws : index
+    scf.if %inwarp {
+      %j = arith.addi %tid, %ws : index
       %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
       %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
       %v0 = arith.addf %p, %q : f32
-
-      // The first warp: 32 -> 1 with xor shuffles.
+      %o64 = arith.constant 64 : i32
+      %do64 = arith.cmpi ult, %c64, %ws : index
+      %v1 = scf.if %do64 -> (f32) {
+        %r, %ok = kernel.shuffle xor %v0, %o64 : f32
+        %s = arith.addf %v0, %r : f32
+        scf.yield %s : f32
+      } else {
+        scf.yield %v0 : f32
+      }
+      %o32 = arith.constant 32 : i32
+      %do32 = arith.cmpi ult, %c32, %ws : index
+      %v2 = scf.if %do32 -> (f32) {
+        %r, %ok = kernel.shuffle xor %v1, %o32 : f32
+        %s = arith.addf %v1, %r : f32
+        scf.yield %s : f32
+      } else {
+        scf.yield %v1 : f32
+      }
       %o16 = arith.constant 16 : i32
+      %do16 = arith.cmpi ult, %c16, %ws : index
+      %v3 = scf.if %do16 -> (f32) {
+        %r, %ok = kernel.shuffle xor %v2, %o16 : f32
+        %s = arith.addf %v2, %r : f32
+        scf.yield %s : f32
+      } else {
+        scf.yield %v2 : f32
+      }
       %o8 = arith.constant 8 : i32
+      %do8 = arith.cmpi ult, %c8, %ws : index
+      %v4 = scf.if %do8 -> (f32) {
+        %r, %ok = kernel.shuffle xor %v3, %o8 : f32
+        %s = arith.addf %v3, %r : f32
+        scf.yield %s : f32
+      } else {
+        scf.yield %v3 : f32
+      }
       %o4 = arith.constant 4 : i32
+      %do4 = arith.cmpi ult, %c4, %ws : index
+      %v5 = scf.if %do4 -> (f32) {
+        %r, %ok = kernel.shuffle xor %v4, %o4 : f32
+        %s = arith.addf %v4, %r : f32
+        scf.yield %s : f32
+      } else {
+        scf.yield %v4 : f32
+      }
       %o2 = arith.constant 2 : i32
+      %do2 = arith.cmpi ult, %c2, %ws : index
+      %v6 = scf.if %do2 -> (f32) {
+        %r, %ok = kernel.shuffle xor %v5, %o2 : f32
+        %s = arith.addf %v5, %r : f32
+        scf.yield %s : f32
+      } else {
+        scf.yield %v5 : f32
+      }
       %o1 = arith.constant 1 : i32
-      %r1, %ok1 = kernel.shuffle xor %v0, %o16 width 32 : f32
-      %v1 = arith.addf %v0, %r1 : f32
-      %r2, %ok2 = kernel.shuffle xor %v1, %o8 width 32 : f32
-      %v2 = arith.addf %v1, %r2 : f32
-      %r3, %ok3 = kernel.shuffle xor %v2, %o4 width 32 : f32
-      %v3 = arith.addf %v2, %r3 : f32
-      %r4, %ok4 = kernel.shuffle xor %v3, %o2 width 32 : f32
-      %v4 = arith.addf %v3, %r4 : f32
-      %r5, %ok5 = kernel.shuffle xor %v4, %o1 width 32 : f32
-      %total = arith.addf %v4, %r5 : f32
+      %do1 = arith.cmpi ult, %c1, %ws : index
+      %v7 = scf.if %do1 -> (f32) {
+        %r, %ok = kernel.shuffle xor %v6, %o1 : f32
+        %s = arith.addf %v6, %r : f32
+        scf.yield %s : f32
+      } else {
+        scf.yield %v6 : f32
+      }
 
       %first = arith.cmpi eq, %tid, %c0 : index
       scf.if %first {
-        %old = kernel.atomic add device %out[%c0], %total : memref<1xf32>
+        %old = kernel.atomic add device %out[%c0], %v7 : memref<1xf32>
       }
     }
     kernel.return

@@ -3,7 +3,7 @@
 against a CPU reference computed here in double precision.
 
 Usage: check_sample.py SAMPLE < output
-SAMPLE is saxpy, softmax or reduce. The inputs are read back from the same
+SAMPLE is saxpy, softmax, reduce or reduce-atomic. The inputs are read back from the same
 output (the launch descriptions print them), so random fills are checked too.
 Prints one line "ok SAMPLE: N values, max relative error E" or exits 1 with
 the first mismatch.
@@ -57,12 +57,14 @@ def main():
             s = sum(e)
             want += [v / s for v in e]
         compare("softmax", y, want, 1e-4)
-    elif sample == "reduce":
+    elif sample in ("reduce", "reduce-atomic"):
         total = sum(b["out"])
         want = math.fsum(b["in"])
         # Each value passes through at most 16 f32 additions (grid-stride
         # sums, then the 8-level tree): at most 16 roundings of magnitudes.
-        bound = 16 * 2.0 ** -24 * math.fsum(abs(v) for v in b["in"])
+        # reduce-atomic: plus one atomic f32 addition per workgroup (64).
+        steps = 16 + (64 if sample == "reduce-atomic" else 0)
+        bound = steps * 2.0 ** -24 * math.fsum(abs(v) for v in b["in"])
         if abs(total - want) > bound:
             sys.exit("reduce: sum %r, the reference is %r (bound %g)" % (total, want, bound))
         print("ok reduce: %d partial sums, |error| %.3g <= %.3g" % (len(b["out"]), abs(total - want), bound))
