@@ -164,7 +164,9 @@ def Kernel_HintsAttr : Kernel_Attr<"Hints", "hints"> {
 
     - `tensor_cores`: use tensor-core (MMA) instructions where possible;
     - `vector_width = N` (1, 2, 4, 8 or 16): vectorize memory accesses by N;
-    - `unroll = N` (N >= 1): unroll the innermost loop N times;
+    - `unroll = N` (N >= 1): unroll the innermost loops N times (CUDA: an
+      `llvm.loop_annotation` unroll count on every innermost `scf.for`; the
+      SPIR-V and CPU lowerings leave unrolling to their compilers);
     - `coalesced`: consecutive threads access consecutive addresses;
     - `async_copy`: stage global loads through asynchronous copies.
   }];

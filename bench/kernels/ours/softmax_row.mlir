@@ -24,11 +24,10 @@ kernel.module @softmax_kernels {
     %bid = kernel.block_id x
     %step = kernel.block_dim x
     %base = arith.muli %bid, %n : index
-    %rowEnd = arith.addi %base, %n : index
-    %first = arith.addi %base, %tid : index
 
     // The row maximum.
-    %mine = scf.for %j = %first to %rowEnd step %step iter_args(%m = %ninf) -> (f32) {
+    %mine = scf.for %jj = %tid to %n step %step iter_args(%m = %ninf) -> (f32) {
+      %j = arith.addi %base, %jj : index
       %v = memref.load %x[%j] : memref<?xf32>
       %m2 = arith.maxnumf %m, %v : f32
       scf.yield %m2 : f32
@@ -52,7 +51,8 @@ kernel.module @softmax_kernels {
     kernel.barrier
 
     // The sum of exp(x - max).
-    %part = scf.for %j = %first to %rowEnd step %step iter_args(%acc = %zero) -> (f32) {
+    %part = scf.for %jj = %tid to %n step %step iter_args(%acc = %zero) -> (f32) {
+      %j = arith.addi %base, %jj : index
       %v = memref.load %x[%j] : memref<?xf32>
       %d = arith.subf %v, %max : f32
       %e = math.exp %d : f32
@@ -75,7 +75,8 @@ kernel.module @softmax_kernels {
     }
     %sum = memref.load %red[%c0] : memref<256xf32, #gpu.address_space<workgroup>>
 
-    scf.for %j = %first to %rowEnd step %step {
+    scf.for %jj = %tid to %n step %step {
+      %j = arith.addi %base, %jj : index
       %v = memref.load %x[%j] : memref<?xf32>
       %d = arith.subf %v, %max : f32
       %e = math.exp %d : f32

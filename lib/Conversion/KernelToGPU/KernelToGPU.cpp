@@ -15,7 +15,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMAttrs.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -573,6 +576,32 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
     gpu::ReturnOp::create(rb, ret.getLoc());
     ret.erase();
   });
+  // hints(unroll = N): LLVM's unroll count on the innermost loops (the
+  // annotation travels through scf-to-cf to the loop's back edge). SPIR-V
+  // and the CPU backend leave unrolling to the driver / LLVM.
+  if (HintsAttr hints = md.getHints();
+      hints && hints.getUnroll() && target.isCUDA()) {
+    auto annotation = LLVM::LoopAnnotationAttr::get(
+        ctx, /*disableNonforced=*/nullptr, /*vectorize=*/nullptr,
+        /*interleave=*/nullptr,
+        LLVM::LoopUnrollAttr::get(ctx, /*disable=*/nullptr,
+                                  b.getI32IntegerAttr(int32_t(*hints.getUnroll())),
+                                  /*runtimeDisable=*/nullptr, /*full=*/nullptr,
+                                  nullptr, nullptr, nullptr),
+        /*unrollAndJam=*/nullptr, /*licm=*/nullptr, /*distribute=*/nullptr,
+        /*pipeline=*/nullptr, /*peeled=*/nullptr, /*unswitch=*/nullptr,
+        /*mustProgress=*/nullptr, /*isVectorized=*/nullptr,
+        /*startLoc=*/nullptr, /*endLoc=*/nullptr, /*parallelAccesses=*/{});
+    gpuFunc.walk([&](scf::ForOp loop) {
+      bool innermost = !loop.getBody()
+                            ->walk([](LoopLikeOpInterface) {
+                              return WalkResult::interrupt();
+                            })
+                            .wasInterrupted();
+      if (innermost)
+        loop->setAttr("loop_annotation", annotation);
+    });
+  }
   BodyLowering lowering(target, b, needs);
   return lowering.run(gpuFunc.getBody());
 }

@@ -34,6 +34,7 @@
 #include "mlir/Target/SPIRV/Target.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
@@ -213,6 +214,37 @@ LogicalResult runPipeline(ModuleOp module,
 }
 } // namespace
 
+namespace {
+/// Turns LLVM's loop strength reduction off while it lives. In grid-stride
+/// loops the NVPTX back end's LSR adds a second 64-bit induction pointer next
+/// to the index the exit test still needs (16 registers instead of 12 for
+/// the reduction sample; nvcc recomputes the address from one index).
+/// LLVM has no per-module switch, only the global `-disable-lsr` option,
+/// which is restored afterwards so that other code generation in the
+/// process (the CPU backend) keeps LSR.
+class DisableLSR {
+public:
+  DisableLSR() {
+    auto &options = llvm::cl::getRegisteredOptions();
+    auto it = options.find("disable-lsr");
+    if (it == options.end())
+      return;
+    // Registered by LLVM's CodeGen as cl::opt<bool>.
+    option = static_cast<llvm::cl::opt<bool> *>(it->second);
+    saved = *option;
+    option->setValue(true);
+  }
+  ~DisableLSR() {
+    if (option)
+      option->setValue(saved);
+  }
+
+private:
+  llvm::cl::opt<bool> *option = nullptr;
+  bool saved = false;
+};
+} // namespace
+
 LogicalResult gpuinit::kernel::compileKernelsToPTX(
     ModuleOp module, StringRef chip, StringRef features, int optLevel,
     std::vector<CompiledModule> &out) {
@@ -224,6 +256,7 @@ LogicalResult gpuinit::kernel::compileKernelsToPTX(
   options.features =
       features.empty() ? target->getPTXFeatures() : features.str();
   options.optLevel = optLevel;
+  DisableLSR noLSR;
   if (failed(runPipeline(module, [&](OpPassManager &pm) {
         buildKernelToNVVMPipeline(pm, options);
       })))

@@ -194,3 +194,30 @@ kernel.module @dyn2d {
     kernel.return
   }
 }
+
+// -----
+
+// hints(unroll = 4) on CUDA: LLVM's unroll count on the innermost loops
+// only (here the inner one; the outer loop keeps no annotation).
+// CHECK: #[[COUNT:.*]] = #llvm.loop_unroll<count = 4 : i32>
+// CHECK: #[[UNROLL:.*]] = #llvm.loop_annotation<unroll = #[[COUNT]]>
+// CHECK: gpu.module @unroll
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: } {loop_annotation = #[[UNROLL]]}
+// CHECK-NEXT: }{{$}}
+// CHECK: gpu.return
+kernel.module @unroll {
+  kernel.func @k(%a: memref<?xf32>, %n: index) kind custom target cuda sm_90 ptx 80
+      workgroup(32, 1, 1) hints(unroll = 4) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %n step %c1 {
+      scf.for %j = %c0 to %n step %c1 {
+        %v = memref.load %a[%j] : memref<?xf32>
+        memref.store %v, %a[%i] : memref<?xf32>
+      }
+    }
+    kernel.return
+  }
+}
