@@ -1801,6 +1801,24 @@ LogicalResult Interpreter::execLaunch(kn::LaunchOp op) {
           if (type.isDynamicDim(dim))
             d.args.push_back(
                 rt::KernelArg::u64(uint64_t(get(arg).device->shape[dim])));
+  // The Vulkan lowering flattens a dynamically shaped memref parameter of
+  // rank > 1 and reads its dynamic sizes from hidden index parameters after
+  // the declared ones (convert-kernel-to-gpu).
+  if (device.kind() == rt::DeviceKind::Vulkan) {
+    unsigned next = unsigned(params.size());
+    for (auto [i, arg] : llvm::enumerate(op.getArgs())) {
+      auto type = dyn_cast<MemRefType>(params[i]);
+      if (!type || type.getRank() < 2 || type.hasStaticShape())
+        continue;
+      for (int64_t dim = 0; dim < type.getRank(); ++dim)
+        if (type.isDynamicDim(dim) &&
+            failed(marshal(op, next++, IndexType::get(op.getContext()),
+                           HostValue::ofInt(APInt(
+                               64, uint64_t(get(arg).device->shape[dim]))),
+                           d.args)))
+          return failure();
+    }
+  }
   if (absl::Status s = device.dispatch(**module, d); !s.ok())
     return deviceError(op, s);
   std::string name;

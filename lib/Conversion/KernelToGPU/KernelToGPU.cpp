@@ -454,6 +454,101 @@ LogicalResult BodyLowering::lower(Operation *op) {
       });
 }
 
+/// Vulkan: SPIR-V addresses a multi-dimensional buffer through strides fixed
+/// in the module, so a dynamically shaped memref parameter of rank > 1
+/// becomes a 1-D buffer (`memref<?xT>`, row-major) plus one hidden `index`
+/// parameter per dynamic size, appended after the declared parameters in
+/// order; loads, stores and atomics index it linearly and memref.dim reads
+/// the sizes. Any other use is an error naming it.
+LogicalResult flattenDynamicParams(gpu::GPUFuncOp fn) {
+  Block &entry = fn.getBody().front();
+  unsigned declared = fn.getNumArguments();
+  Location loc = fn.getLoc();
+  for (unsigned i = 0; i < declared; ++i) {
+    Value param = entry.getArgument(i);
+    auto type = dyn_cast<MemRefType>(param.getType());
+    if (!type || type.getRank() < 2 || type.hasStaticShape())
+      continue;
+    for (Operation *user : param.getUsers())
+      if (!isa<memref::LoadOp, memref::StoreOp, memref::AtomicRMWOp,
+               memref::GenericAtomicRMWOp, memref::DimOp>(user) ||
+          (isa<memref::StoreOp>(user) &&
+           cast<memref::StoreOp>(user).getValue() == param))
+        return user->emitOpError()
+               << "uses the dynamically shaped parameter #" << i << " of type "
+               << type
+               << ", which the Vulkan lowering flattens to a 1-D buffer with "
+                  "hidden sizes; only loads, stores, atomics and memref.dim "
+                  "can follow it";
+    // The sizes: constants, or new trailing parameters.
+    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d)) {
+        sizes.push_back(
+            arith::ConstantIndexOp::create(b, loc, type.getDimSize(d)));
+        continue;
+      }
+      unsigned at = fn.getNumArguments();
+      if (failed(fn.insertArgument(at, b.getIndexType(), {}, loc)))
+        return fn.emitOpError("cannot add a hidden size parameter");
+      sizes.push_back(entry.getArgument(at));
+    }
+    auto flat = MemRefType::get({ShapedType::kDynamic}, type.getElementType(),
+                                MemRefLayoutAttrInterface(),
+                                type.getMemorySpace());
+    param.setType(flat);
+    SmallVector<Type> inputs(fn.getArgumentTypes());
+    inputs[i] = flat;
+    fn.setType(FunctionType::get(fn.getContext(), inputs, {}));
+    auto linear = [&](OpBuilder &ub, Location l, ValueRange indices) {
+      Value at = indices.front();
+      for (auto [index, size] : llvm::zip(indices.drop_front(),
+                                          ArrayRef(sizes).drop_front())) {
+        at = arith::MulIOp::create(ub, l, at, size);
+        at = arith::AddIOp::create(ub, l, at, index);
+      }
+      return SmallVector<Value>{at};
+    };
+    for (Operation *user : llvm::make_early_inc_range(param.getUsers())) {
+      OpBuilder ub(user);
+      Location l = user->getLoc();
+      llvm::TypeSwitch<Operation *>(user)
+          .Case<memref::LoadOp>([&](memref::LoadOp op) {
+            op.getIndicesMutable().assign(linear(ub, l, op.getIndices()));
+          })
+          .Case<memref::StoreOp>([&](memref::StoreOp op) {
+            op.getIndicesMutable().assign(linear(ub, l, op.getIndices()));
+          })
+          .Case<memref::AtomicRMWOp>([&](memref::AtomicRMWOp op) {
+            op.getIndicesMutable().assign(linear(ub, l, op.getIndices()));
+          })
+          .Case<memref::GenericAtomicRMWOp>([&](memref::GenericAtomicRMWOp op) {
+            op.getIndicesMutable().assign(linear(ub, l, op.getIndices()));
+          })
+          .Case<memref::DimOp>([&](memref::DimOp op) {
+            std::optional<int64_t> d = op.getConstantIndex();
+            if (d && *d >= 0 && *d < int64_t(sizes.size())) {
+              op.getResult().replaceAllUsesWith(sizes[*d]);
+              op.erase();
+              return;
+            }
+            // A dynamic dimension index: select among the sizes.
+            Value v = sizes.back();
+            for (int64_t k = int64_t(sizes.size()) - 2; k >= 0; --k) {
+              Value is = arith::CmpIOp::create(
+                  ub, l, arith::CmpIPredicate::eq, op.getIndex(),
+                  arith::ConstantIndexOp::create(ub, l, k));
+              v = arith::SelectOp::create(ub, l, is, sizes[k], v);
+            }
+            op.getResult().replaceAllUsesWith(v);
+            op.erase();
+          });
+    }
+  }
+  return success();
+}
+
 struct ConvertKernelToGPU
     : public gpuinit::impl::ConvertKernelToGPUBase<ConvertKernelToGPU> {
   void runOnOperation() override;
@@ -537,16 +632,6 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
       gpuFunc->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
                        b.getI32IntegerAttr(int32_t(*md.getMaxRegisters())));
   } else if (target.isVulkan()) {
-    // SPIR-V addresses a multi-dimensional memref through static strides.
-    for (Type type : func.getFunctionType().getInputs()) {
-      auto memref = dyn_cast<MemRefType>(type);
-      if (memref && memref.getRank() > 1 && !memref.hasStaticShape())
-        return func.emitOpError()
-               << "is not supported for target " << describe(target)
-               << ": parameter type " << type
-               << " is a dynamically shaped multi-dimensional memref (SPIR-V "
-                  "needs static strides; use a static shape or a 1-D memref)";
-    }
     std::optional<std::array<int32_t, 3>> wg = md.getWorkgroup();
     if (!wg)
       return func.emitOpError()
@@ -603,7 +688,11 @@ LogicalResult ConvertKernelToGPU::lowerFunc(KernelFuncOp func,
     });
   }
   BodyLowering lowering(target, b, needs);
-  return lowering.run(gpuFunc.getBody());
+  if (failed(lowering.run(gpuFunc.getBody())))
+    return failure();
+  if (target.isVulkan())
+    return flattenDynamicParams(gpuFunc);
+  return success();
 }
 
 LogicalResult ConvertKernelToGPU::lowerModule(KernelModuleOp module) {
@@ -675,6 +764,24 @@ LogicalResult ConvertKernelToGPU::lowerHost(ModuleOp module) {
                  llvm::zip(args, callee.getFunctionType().getInputs()))
               if (arg.getType() != type && isa<MemRefType>(type))
                 arg = memref::MemorySpaceCastOp::create(b, loc, type, arg);
+            // Vulkan flattens dynamically shaped multi-dimensional
+            // parameters and appends their sizes (flattenDynamicParams).
+            if (callee.getTarget().isVulkan()) {
+              SmallVector<Value> hidden;
+              for (Value &arg : args) {
+                auto type = dyn_cast<MemRefType>(arg.getType());
+                if (!type || type.getRank() < 2 || type.hasStaticShape())
+                  continue;
+                for (int64_t d = 0; d < type.getRank(); ++d)
+                  if (type.isDynamicDim(d))
+                    hidden.push_back(memref::DimOp::create(b, loc, arg, d));
+                SmallVector<ReassociationIndices> all(1);
+                for (int64_t d = 0; d < type.getRank(); ++d)
+                  all[0].push_back(d);
+                arg = memref::CollapseShapeOp::create(b, loc, arg, all);
+              }
+              args.append(hidden);
+            }
           }
           gpu::LaunchFuncOp::create(b, loc, ref, grid, block,
                                     o.getDynamicSharedMemorySize(), args);

@@ -188,15 +188,6 @@ kernel.module @nowg {
 
 // -----
 
-kernel.module @dyn2d {
-  // expected-error @+1 {{'kernel.func' op is not supported for target vulkan 1.1: parameter type 'memref<?x?xf32>' is a dynamically shaped multi-dimensional memref (SPIR-V needs static strides; use a static shape or a 1-D memref)}}
-  kernel.func @k(%a: memref<?x?xf32>) kind custom target vulkan 1.1 workgroup(16, 16, 1) {
-    kernel.return
-  }
-}
-
-// -----
-
 // hints(unroll = 4) on CUDA: LLVM's unroll count on the innermost loops
 // only (here the inner one; the outer loop keeps no annotation).
 // CHECK: #[[COUNT:.*]] = #llvm.loop_unroll<count = 4 : i32>
@@ -218,6 +209,57 @@ kernel.module @unroll {
         memref.store %v, %a[%i] : memref<?xf32>
       }
     }
+    kernel.return
+  }
+}
+
+// -----
+
+// Vulkan: a dynamically shaped 2-D parameter becomes a 1-D buffer plus one
+// hidden index parameter per dynamic size, after the declared ones; accesses
+// index it row-major and memref.dim reads the sizes. The launch passes the
+// collapsed buffer and the sizes.
+// CHECK-LABEL: gpu.module @flat
+// CHECK: gpu.func @k(%[[A:.*]]: memref<?xf32>, %[[N:.*]]: index, %[[S0:.*]]: index, %[[S1:.*]]: index)
+// CHECK: %[[ROW:.*]] = arith.muli %{{.*}}, %[[S1]] : index
+// CHECK: %[[AT:.*]] = arith.addi %[[ROW]], %{{.*}} : index
+// CHECK: memref.load %[[A]][%[[AT]]] : memref<?xf32>
+// CHECK: memref.store %{{.*}}, %[[A]][%{{.*}}] : memref<?xf32>
+// CHECK: arith.addi %[[S0]], %[[N]] : index
+// CHECK: func.func @host
+// CHECK: %[[D0:.*]] = memref.dim %{{.*}}, %c0
+// CHECK: %[[D1:.*]] = memref.dim %{{.*}}, %c1
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1]] : memref<?x?xf32> into memref<?xf32>
+// CHECK: gpu.launch_func @flat::@k {{.*}} args(%[[FLAT]] : memref<?xf32>, %{{.*}} : index, %[[D0]] : index, %[[D1]] : index)
+kernel.module @flat {
+  kernel.func @k(%a: memref<?x?xf32>, %n: index) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    %c0 = arith.constant 0 : index
+    %t = kernel.thread_id x
+    %v = memref.load %a[%t, %t] : memref<?x?xf32>
+    memref.store %v, %a[%c0, %t] : memref<?x?xf32>
+    %rows = memref.dim %a, %c0 : memref<?x?xf32>
+    %r = arith.addi %rows, %n : index
+    %rf = arith.index_cast %r : index to i32
+    %f = arith.sitofp %rf : i32 to f32
+    memref.store %f, %a[%c0, %c0] : memref<?x?xf32>
+    kernel.return
+  }
+}
+func.func @host(%a: memref<?x?xf32, #gpu.address_space<global>>, %n: index) {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  kernel.launch @flat::@k grid(%c1, %c1, %c1) block(%c32, %c1, %c1) args(%a, %n : memref<?x?xf32, #gpu.address_space<global>>, index)
+  return
+}
+
+// -----
+
+kernel.module @flatbad {
+  kernel.func @k(%a: memref<?x?xf32>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    // expected-error @+1 {{'memref.subview' op uses the dynamically shaped parameter #0 of type 'memref<?x?xf32>', which the Vulkan lowering flattens to a 1-D buffer with hidden sizes; only loads, stores, atomics and memref.dim can follow it}}
+    %s = memref.subview %a[%c0, %c0][%c1, %c1][%c1, %c1] : memref<?x?xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
     kernel.return
   }
 }
