@@ -2,23 +2,33 @@
 //
 // Sample program of the kernel dialect (see test/Dialect/Kernel/samples.test);
 // lowering and runtime tests reuse it. Each thread sums a grid-stride slice,
-// the workgroup halves its 256 partial sums in shared memory down to twice
-// the warp size, the first warp adds the two halves and finishes with xor
-// shuffles, and lane 0 adds the workgroup's sum to the result atomically.
+// the workgroup halves its 256 partial sums in shared memory down to 64, the
+// first warp adds those 64 (each lane 64 / warp size of them) and finishes
+// with xor shuffles, and lane 0 adds the workgroup's sum to the result
+// atomically.
 //
 // The warp size is kernel.warp_size: 32 on CUDA and the CPU backend (the
-// steps guarded by it fold away when compiled), the subgroup size on Vulkan
-// (8 on lavapipe). The shuffles have no `width`, so they cover the whole
-// warp whatever its size (up to 128 lanes here). As GPU reductions commonly
-// do, the warp step assumes that threads 0 .. warp_size-1 of the 1-D
-// workgroup form one warp, which CUDA defines and Vulkan drivers (lavapipe
-// included) do although the Vulkan specification does not promise it.
+// loops and steps that depend on it fold when compiled), the subgroup size on
+// Vulkan (8 on lavapipe). The shuffles have no `width`, so they cover the
+// whole warp whatever its size (up to 128 lanes here). As GPU reductions
+// commonly do, the warp step assumes that threads 0 .. warp_size-1 of the
+// 1-D workgroup form one warp, which CUDA defines and Vulkan drivers
+// (lavapipe included) do although the Vulkan specification does not
+// promise it.
 
 kernel.module @reduce_kernels {
   kernel.func @reduce_sum(%in: memref<?xf32>, %out: memref<1xf32>, %n: index)
       kind reduce target cuda sm_90 ptx 80 workgroup(256, 1, 1)
       launch_bounds(256) shared 1024 hints(coalesced) {
     %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %c4 = arith.constant 4 : index
+    %c8 = arith.constant 8 : index
+    %c16 = arith.constant 16 : index
+    %c32 = arith.constant 32 : index
+    %c64 = arith.constant 64 : index
+    %c128 = arith.constant 128 : index
     %zero = arith.constant 0.0 : f32
     %partials = kernel.shared_alloc align 16 : memref<256xf32, #gpu.address_space<workgroup>>
 
@@ -27,7 +37,6 @@ kernel.module @reduce_kernels {
     %bdim = kernel.block_dim x
     %gdim = kernel.grid_dim x
     %ws = kernel.warp_size
-    %ws2 = arith.addi %ws, %ws : index
     %base = arith.muli %bid, %bdim : index
     %start = arith.addi %base, %tid : index
     %stride = arith.muli %gdim, %bdim : index
@@ -39,122 +48,41 @@ kernel.module @reduce_kernels {
     memref.store %mine, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
     kernel.barrier
 
-    // 256 -> 128 -> ... -> 2 * warp size partial sums. Each step runs when
-    // its size is at least twice the warp size: a condition every thread
-    // evaluates alike, so the barrier in it is reached by all or none.
-    %c128 = arith.constant 128 : index
-    %tree128 = arith.cmpi uge, %c128, %ws2 : index
-    scf.if %tree128 {
-      %lt128 = arith.cmpi ult, %tid, %c128 : index
-      scf.if %lt128 {
-        %j = arith.addi %tid, %c128 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-    %c64 = arith.constant 64 : index
-    %tree64 = arith.cmpi uge, %c64, %ws2 : index
-    scf.if %tree64 {
-      %lt64 = arith.cmpi ult, %tid, %c64 : index
-      scf.if %lt64 {
-        %j = arith.addi %tid, %c64 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-    %c32 = arith.constant 32 : index
-    %tree32 = arith.cmpi uge, %c32, %ws2 : index
-    scf.if %tree32 {
-      %lt32 = arith.cmpi ult, %tid, %c32 : index
-      scf.if %lt32 {
-        %j = arith.addi %tid, %c32 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-    %c16 = arith.constant 16 : index
-    %tree16 = arith.cmpi uge, %c16, %ws2 : index
-    scf.if %tree16 {
-      %lt16 = arith.cmpi ult, %tid, %c16 : index
-      scf.if %lt16 {
-        %j = arith.addi %tid, %c16 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-    %c8 = arith.constant 8 : index
-    %tree8 = arith.cmpi uge, %c8, %ws2 : index
-    scf.if %tree8 {
-      %lt8 = arith.cmpi ult, %tid, %c8 : index
-      scf.if %lt8 {
-        %j = arith.addi %tid, %c8 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-    %c4 = arith.constant 4 : index
-    %tree4 = arith.cmpi uge, %c4, %ws2 : index
-    scf.if %tree4 {
-      %lt4 = arith.cmpi ult, %tid, %c4 : index
-      scf.if %lt4 {
-        %j = arith.addi %tid, %c4 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-    %c2 = arith.constant 2 : index
-    %tree2 = arith.cmpi uge, %c2, %ws2 : index
-    scf.if %tree2 {
-      %lt2 = arith.cmpi ult, %tid, %c2 : index
-      scf.if %lt2 {
-        %j = arith.addi %tid, %c2 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-    %c1 = arith.constant 1 : index
-    %tree1 = arith.cmpi uge, %c1, %ws2 : index
-    scf.if %tree1 {
-      %lt1 = arith.cmpi ult, %tid, %c1 : index
-      scf.if %lt1 {
-        %j = arith.addi %tid, %c1 : index
-        %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-        %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-        %s = arith.addf %p, %q : f32
-        memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
-      }
-      kernel.barrier
-    }
-
-    // The first warp: 2 * warp size -> warp size in registers, then xor
-    // shuffles with offsets warp size / 2 .. 1.
-    %inwarp = arith.cmpi ult, %tid, %ws : index
-    scf.if %inwarp {
-      %j = arith.addi %tid, %ws : index
+    // 256 -> 128 -> 64 partial sums.
+    %lt128 = arith.cmpi ult, %tid, %c128 : index
+    scf.if %lt128 {
+      %j = arith.addi %tid, %c128 : index
       %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
       %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
-      %v0 = arith.addf %p, %q : f32
+      %s = arith.addf %p, %q : f32
+      memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+    }
+    kernel.barrier
+    %lt64 = arith.cmpi ult, %tid, %c64 : index
+    scf.if %lt64 {
+      %j = arith.addi %tid, %c64 : index
+      %p = memref.load %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+      %q = memref.load %partials[%j] : memref<256xf32, #gpu.address_space<workgroup>>
+      %s = arith.addf %p, %q : f32
+      memref.store %s, %partials[%tid] : memref<256xf32, #gpu.address_space<workgroup>>
+    }
+    kernel.barrier
+
+    // The first warp: lane t adds partials t, t + warp size, ... below 64,
+    // then xor shuffles with offsets warp size / 2 .. 1 (the offsets not
+    // below the warp size are skipped).
+    %inwarp = arith.cmpi ult, %tid, %ws : index
+    scf.if %inwarp {
+      %v0 = scf.for %j = %c0 to %c64 step %ws iter_args(%acc = %zero) -> (f32) {
+        // tid + j < tid + 64 < 256: in bounds; only values below 64 count
+        // (a warp of more than 64 lanes has lanes past them).
+        %k = arith.addi %tid, %j : index
+        %p = memref.load %partials[%k] : memref<256xf32, #gpu.address_space<workgroup>>
+        %below = arith.cmpi ult, %k, %c64 : index
+        %q = arith.select %below, %p, %zero : f32
+        %s = arith.addf %acc, %q : f32
+        scf.yield %s : f32
+      }
       %o64 = arith.constant 64 : i32
       %do64 = arith.cmpi ult, %c64, %ws : index
       %v1 = scf.if %do64 -> (f32) {
