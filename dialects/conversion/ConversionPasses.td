@@ -176,13 +176,19 @@ def ConvertKernelToCPU : Pass<"convert-kernel-to-cpu", "::mlir::ModuleOp"> {
       otherwise goes through a per-thread array (`memref.alloca` of
       `block[0] * block[1] * block[2]` elements indexed by the linear thread
       id); a private `memref.alloca` live across a barrier gets one copy per
-      thread. A barrier elsewhere (in `scf.if`, `scf.while`, a loop with
+      thread. A barrier may also be in an `scf.if` whose condition does not
+      depend on the thread id (all threads take the same side). A barrier
+      elsewhere (in a thread-dependent `scf.if`, `scf.while`, a loop with
       thread-dependent bounds) is an error naming it.
     * **Shuffles** are emulated with 32-lane warps (lane = linear thread id
       mod 32): a shuffle ends a phase after storing its value in a
       per-thread array and the next phase reads the source lane's slot. So a
       shuffle may also be inside `scf.if` (any condition), whose parts then
-      run under the condition in each phase.
+      run under the condition in each phase. Votes and warp match work the
+      same way: the next phase combines the slots of the thread's warp.
+      `warp_size` is 32 (replaced, and the `scf.if`s it makes constant
+      folded, before the phases are formed); `lane_id` is the linear thread
+      id mod 32.
     * **Shared memory**: `shared_alloc` is a `memref.alloca` at the entry
       (one per call, i.e. per workgroup); `dynamic_shared` is `wg->shared`.
     * **Atomics** become `memref.atomic_rmw` (sub as add of the negation) and
@@ -191,8 +197,8 @@ def ConvertKernelToCPU : Pass<"convert-kernel-to-cpu", "::mlir::ModuleOp"> {
       `block`); async copies are synchronous; `call` is a `func.call` of the
       device function, which takes `wg` and the thread ids as extra
       arguments.
-    * Votes, warp match and tensor-core MMA are errors naming the op and
-      target `cpu`, as are shuffles and barriers in device functions.
+    * Tensor-core MMA is an error naming the op and target `cpu`, as are
+      barriers and warp operations in device functions.
 
     Memory spaces are dropped. Host code that launches a converted kernel
     is an error: the CPU runtime runs host programs (`gpuinit-run`), and

@@ -193,6 +193,7 @@ private:
   LogicalResult lowerOps(Region &body, bool kernel);
   LogicalResult lowerAtomic(AtomicOp op);
   void emulateShuffle(ShuffleOp op);
+  void emulateWarpScan(Operation *op, Value value);
 
   // Phases: restructure() builds them, replaceThreadIds() and
   // fixCrossPhaseValues() reconnect the values, removeDeadPhases() tidies.
@@ -425,18 +426,14 @@ Value FunctionLowering::linearThreadId(OpBuilder &b) {
 LogicalResult FunctionLowering::checkSupported() {
   bool ok = true;
   kf.walk([&](Operation *op) {
-    if (isa<VoteOp>(op)) {
-      unsupported(op, "warp votes are not emulated on the host");
-      ok = false;
-    } else if (isa<MatchAnyOp>(op)) {
-      unsupported(op, "warp match is not emulated on the host");
-      ok = false;
-    } else if (isa<MMALoadOp, MMAComputeOp, MMAStoreOp>(op)) {
+    if (isa<MMALoadOp, MMAComputeOp, MMAStoreOp>(op)) {
       unsupported(op, "tensor-core MMA is an NVVM-only primitive");
       ok = false;
-    } else if (kf.isDeviceFunction() && isa<BarrierOp, ShuffleOp>(op)) {
+    } else if (kf.isDeviceFunction() &&
+               isa<BarrierOp, ShuffleOp, VoteOp, MatchAnyOp>(op)) {
       unsupported(op, "a device function cannot be split into phases (only a "
-                      "kernel's own body can hold barriers and shuffles)");
+                      "kernel's own body can hold barriers and warp "
+                      "operations)");
       ok = false;
     }
   });
@@ -448,11 +445,11 @@ LogicalResult FunctionLowering::validateSyncs(const DenseSet<Value> &dep) {
   bool ok = true;
   bool oneBlock = kf.getBody().hasOneBlock();
   kf.walk([&](Operation *op) {
-    bool warp = isa<ShuffleOp>(op);
+    bool warp = isa<ShuffleOp, VoteOp, MatchAnyOp>(op);
     if (!warp && !isa<BarrierOp>(op))
       return;
     StringRef rule =
-        warp ? "target cpu emulates a shuffle by splitting the kernel into "
+        warp ? "target cpu emulates a warp operation by splitting the kernel into "
                "phases there, which it can do at the top level of the kernel "
                "and inside scf.if and inside scf.for loops whose bounds do not "
                "depend on the thread id"
@@ -536,6 +533,77 @@ void FunctionLowering::emulateShuffle(ShuffleOp op) {
   ++counts.shuffles;
 }
 
+/// A vote or warp match on 32-lane warps: this phase stores the value in a
+/// per-thread array, a barrier ends the phase, and the next phase combines
+/// the slots of the thread's warp (the lanes that exist: the last warp of a
+/// workgroup may be partial). As with the CUDA lowering's full lane mask,
+/// every lane of the warp must execute the op.
+void FunctionLowering::emulateWarpScan(Operation *op, Value value) {
+  Type type = value.getType();
+  Value n = numThreads();
+  Value slots = prologue([&](OpBuilder &b) {
+    return memref::AllocaOp::create(
+               b, loc, MemRefType::get({ShapedType::kDynamic}, type),
+               ValueRange{n})
+        .getResult();
+  });
+  b.setInsertionPoint(op);
+  laneStores.insert(
+      memref::StoreOp::create(b, loc, value, slots, linearThreadId(b)));
+  BarrierOp::create(b, loc);
+  Value self = linearThreadId(b);
+  Value c32 = arith::ConstantIndexOp::create(b, loc, 32);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value base = arith::SubIOp::create(
+      b, loc, self, arith::RemUIOp::create(b, loc, self, c32));
+  Value end = arith::MinUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, base, c32), n);
+  Type i32 = b.getI32Type();
+  // ballot/match: bit k for lane k; any: OR; all: AND (as i32 0/1).
+  auto vote = dyn_cast<VoteOp>(op);
+  bool isAll = vote && vote.getKind() == VoteKind::all;
+  Value init = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(isAll));
+  auto loop = scf::ForOp::create(b, loc, base, end, c1, ValueRange{init});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value k = loop.getInductionVar();
+    Value acc = loop.getRegionIterArgs()[0];
+    Value other = memref::LoadOp::create(b, loc, slots, k);
+    Value hit;
+    if (vote) {
+      hit = other;
+    } else if (isa<FloatType>(type)) {
+      // Bit patterns, as match.sync compares.
+      Type bits = b.getIntegerType(type.getIntOrFloatBitWidth());
+      hit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                  arith::BitcastOp::create(b, loc, bits, other),
+                                  arith::BitcastOp::create(b, loc, bits, value));
+    } else {
+      hit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, other,
+                                  value);
+    }
+    Value hit32 = arith::ExtUIOp::create(b, loc, i32, hit);
+    Value next;
+    if (vote && vote.getKind() == VoteKind::any)
+      next = arith::OrIOp::create(b, loc, acc, hit32);
+    else if (isAll)
+      next = arith::AndIOp::create(b, loc, acc, hit32);
+    else {
+      Value lane = arith::IndexCastUIOp::create(
+          b, loc, i32, arith::SubIOp::create(b, loc, k, base));
+      next = arith::OrIOp::create(b, loc, acc,
+                                  arith::ShLIOp::create(b, loc, hit32, lane));
+    }
+    scf::YieldOp::create(b, loc, next);
+  }
+  Value result = loop.getResult(0);
+  if (vote && vote.getKind() != VoteKind::ballot)
+    result = arith::TruncIOp::create(b, loc, b.getI1Type(), result);
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
+}
+
 LogicalResult FunctionLowering::lowerOps(Region &body, bool kernel) {
   // Warps are 32 lanes of consecutive linear thread ids, as emulateShuffle
   // has them; the thread_id ops this creates are lowered with the others.
@@ -608,6 +676,9 @@ LogicalResult FunctionLowering::lowerOps(Region &body, bool kernel) {
         .Case<AtomicCASOp>(
             [&](AtomicCASOp o) { lowerAtomicCASToMemRef(b, o); })
         .Case<ShuffleOp>([&](ShuffleOp o) { emulateShuffle(o); })
+        .Case<VoteOp>([&](VoteOp o) { emulateWarpScan(o, o.getPredicate()); })
+        .Case<MatchAnyOp>(
+            [&](MatchAnyOp o) { emulateWarpScan(o, o.getValue()); })
         .Case<AsyncCopyOp>([&](AsyncCopyOp o) {
           // Performed at once; commit and wait then have nothing to do.
           Value count = arith::ConstantIndexOp::create(b, loc, o.getCount());

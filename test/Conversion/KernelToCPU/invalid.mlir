@@ -67,7 +67,7 @@ kernel.module @m {
     %v = memref.load %a[%t] : memref<64xi32>
     // expected-note @below {{the loop}}
     %s = scf.for %i = %c0 to %t step %c1 iter_args(%acc = %v) -> (i32) {
-      // expected-error @below {{'kernel.shuffle' op is inside an scf.for whose bounds depend on the thread id; target cpu emulates a shuffle by splitting the kernel into phases there}}
+      // expected-error @below {{'kernel.shuffle' op is inside an scf.for whose bounds depend on the thread id; target cpu emulates a warp operation by splitting the kernel into phases there}}
       %r, %ok = kernel.shuffle down %acc, %o width 32 : i32
       scf.yield %r : i32
     }
@@ -77,16 +77,33 @@ kernel.module @m {
 
 // -----
 
+// Votes and warp match are emulated like shuffles: by phases, so not in a
+// device function, nor in a loop whose bounds depend on the thread.
+kernel.module @m {
+  kernel.func @helper(%p: i1, %v: i32) -> i32 device kind custom target cpu {
+    // expected-error @below {{'kernel.vote' op is not supported for target cpu: a device function cannot be split into phases}}
+    %b = kernel.vote ballot %p
+    // expected-error @below {{'kernel.match_any' op is not supported for target cpu: a device function cannot be split into phases}}
+    %m = kernel.match_any %v : i32
+    kernel.return %m : i32
+  }
+}
+
+// -----
+
 kernel.module @m {
   kernel.func @k(%a: memref<64xi32>) kind custom target cpu {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
     %t = kernel.thread_id x
     %c0_i32 = arith.constant 0 : i32
-    %v = memref.load %a[%t] : memref<64xi32>
-    %p = arith.cmpi sgt, %v, %c0_i32 : i32
-    // expected-error @below {{'kernel.vote' op is not supported for target cpu: warp votes are not emulated on the host}}
-    %b = kernel.vote ballot %p
-    // expected-error @below {{'kernel.match_any' op is not supported for target cpu: warp match is not emulated on the host}}
-    %m = kernel.match_any %v : i32
+    // expected-note @below {{the loop}}
+    scf.for %i = %c0 to %t step %c1 {
+      %v = memref.load %a[%i] : memref<64xi32>
+      %p = arith.cmpi sgt, %v, %c0_i32 : i32
+      // expected-error @below {{'kernel.vote' op is inside an scf.for whose bounds depend on the thread id}}
+      %b = kernel.vote any %p
+    }
     kernel.return
   }
 }
