@@ -29,6 +29,7 @@ constexpr uint32_t kMagic = 0x07230203;
 enum Op : uint32_t {
   OpSourceExtension = 4,
   OpEntryPoint = 15,
+  OpCapability = 17,
   OpExecutionMode = 16,
   OpTypeInt = 21,
   OpTypeFloat = 22,
@@ -201,6 +202,11 @@ struct Reader {
         entries.push_back(std::move(e));
         break;
       }
+      case OpCapability:
+        if (absl::Status s = need(1); !s.ok())
+          return s;
+        info.capabilities.push_back(ops[0]);
+        break;
       case OpSourceExtension: {
         // gpuinit's compiler records the subgroup sizes the module's warp
         // operations are right for: "gpuinit.subgroup-size min N max M".

@@ -43,6 +43,7 @@ namespace {
   X(vkGetPhysicalDeviceQueueFamilyProperties)                                  \
   X(vkGetPhysicalDeviceMemoryProperties)                                       \
   X(vkGetPhysicalDeviceFeatures2)                                              \
+  X(vkEnumerateDeviceExtensionProperties)                                      \
   X(vkCreateDevice)                                                            \
   X(vkGetDeviceProcAddr)
 
@@ -397,6 +398,8 @@ struct VulkanContext {
   /// (0..0 when it cannot: no subgroupSizeControl).
   uint32_t subgroupSize = 0;
   uint32_t minSubgroupSize = 0, maxSubgroupSize = 0;
+  /// VK_EXT_shader_atomic_float's f32 atomic add, when enabled.
+  bool bufferFloat32AtomicAdd = false, sharedFloat32AtomicAdd = false;
   VkDevice device = VK_NULL_HANDLE;
   DeviceFns fn;
   VkQueue queue = VK_NULL_HANDLE;
@@ -798,6 +801,19 @@ protected:
     if (!info.ok())
       return error(absl::StatusCode::kInvalidArgument,
                    absl::StrCat(origin, ": ", info.status().message()));
+    // Capabilities that need a device feature the runtime may not have
+    // enabled (the driver's behaviour would be undefined).
+    constexpr uint32_t kAtomicFloat32AddEXT = 6033;
+    if (std::find(info->capabilities.begin(), info->capabilities.end(),
+                  kAtomicFloat32AddEXT) != info->capabilities.end() &&
+        !ctx_->bufferFloat32AtomicAdd && !ctx_->sharedFloat32AtomicAdd)
+      return error(absl::StatusCode::kFailedPrecondition,
+                   absl::StrCat(origin,
+                                ": the module uses the AtomicFloat32AddEXT "
+                                "capability (f32 atomic add), which needs "
+                                "VK_EXT_shader_atomic_float with "
+                                "shaderBufferFloat32AtomicAdd; the device "
+                                "does not have it"));
     std::vector<uint32_t> words(image.size() / 4);
     std::memcpy(words.data(), image.data(), image.size());
     auto create = make<VkShaderModuleCreateInfo>(
@@ -1335,7 +1351,51 @@ detail::openVulkanDevice(const DeviceOptions &options) {
   has.chain(api);
   want.chain(api);
   ifn.vkGetPhysicalDeviceFeatures2(c.device, &has.core);
-  Features::select(has, want);
+  // VK_EXT_shader_atomic_float when the device has it: f32 atomic adds
+  // (SPIR-V AtomicFloat32AddEXT) for modules compiled with that capability.
+  std::vector<const char *> extensions;
+  auto atomicFloatHas = make<VkPhysicalDeviceShaderAtomicFloatFeaturesEXT>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT);
+  auto atomicFloatWant = make<VkPhysicalDeviceShaderAtomicFloatFeaturesEXT>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT);
+  {
+    uint32_t count = 0;
+    std::vector<VkExtensionProperties> props;
+    if (ifn.vkEnumerateDeviceExtensionProperties(c.device, nullptr, &count,
+                                                 nullptr) == VK_SUCCESS) {
+      props.resize(count);
+      if (ifn.vkEnumerateDeviceExtensionProperties(c.device, nullptr, &count,
+                                                   props.data()) != VK_SUCCESS)
+        props.clear();
+      props.resize(std::min<size_t>(props.size(), count));
+    }
+    for (const VkExtensionProperties &e : props)
+      if (std::strcmp(e.extensionName,
+                      VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME) == 0) {
+        auto query = make<VkPhysicalDeviceFeatures2>(
+            VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
+        query.pNext = &atomicFloatHas;
+        ifn.vkGetPhysicalDeviceFeatures2(c.device, &query);
+        atomicFloatWant.shaderBufferFloat32AtomicAdd =
+            atomicFloatHas.shaderBufferFloat32AtomicAdd;
+        atomicFloatWant.shaderSharedFloat32AtomicAdd =
+            atomicFloatHas.shaderSharedFloat32AtomicAdd;
+        if (atomicFloatWant.shaderBufferFloat32AtomicAdd ||
+            atomicFloatWant.shaderSharedFloat32AtomicAdd) {
+          extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
+          // Last in the feature chain.
+          VkBaseOutStructure *tail =
+              reinterpret_cast<VkBaseOutStructure *>(&want.core);
+          while (tail->pNext)
+            tail = tail->pNext;
+          tail->pNext = reinterpret_cast<VkBaseOutStructure *>(&atomicFloatWant);
+          ctx->bufferFloat32AtomicAdd =
+              atomicFloatWant.shaderBufferFloat32AtomicAdd;
+          ctx->sharedFloat32AtomicAdd =
+              atomicFloatWant.shaderSharedFloat32AtomicAdd;
+        }
+      }
+  }
   if (want.v13.subgroupSizeControl) {
     ctx->minSubgroupSize = c.minSubgroupSize;
     ctx->maxSubgroupSize = c.maxSubgroupSize;
@@ -1351,6 +1411,8 @@ detail::openVulkanDevice(const DeviceOptions &options) {
   info.pNext = &want.core;
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queue;
+  info.enabledExtensionCount = uint32_t(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
   if (VkResult r = ifn.vkCreateDevice(c.device, &info, nullptr, &ctx->device);
       r != VK_SUCCESS) {
     ctx->device = VK_NULL_HANDLE;

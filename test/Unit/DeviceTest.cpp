@@ -488,6 +488,37 @@ TEST(SpirvInfo, InterfaceListFromVersion14) {
   EXPECT_FALSE(other->hasPushConstants);
 }
 
+TEST(SpirvInfo, SubgroupSizeAndCapabilities) {
+  auto module = [](const std::string &text) {
+    SpirvBuilder b(0x00010300);
+    b.op(17, {1});    // OpCapability Shader
+    b.op(17, {6033}); // OpCapability AtomicFloat32AddEXT
+    std::vector<uint32_t> s = SpirvBuilder::str(text);
+    b.op(4, s);       // OpSourceExtension
+    return b.bytes();
+  };
+  absl::StatusOr<SpirvInfo> info =
+      readSpirvInfo(module("gpuinit.subgroup-size min 16 max 32"));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->minSubgroupSize, 16u);
+  EXPECT_EQ(info->maxSubgroupSize, 32u);
+  EXPECT_EQ(info->capabilities, (std::vector<uint32_t>{1, 6033}));
+  // Other source extensions are someone else's.
+  info = readSpirvInfo(module("GL_EXT_something"));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->minSubgroupSize, 1u);
+  EXPECT_EQ(info->maxSubgroupSize, 0u);
+  for (const char *bad :
+       {"gpuinit.subgroup-size min 0 max 0", "gpuinit.subgroup-size min 64 max 32",
+        "gpuinit.subgroup-size min 8", "gpuinit.subgroup-size min 8 max 0 x"}) {
+    info = readSpirvInfo(module(bad));
+    ASSERT_FALSE(info.ok()) << bad;
+    EXPECT_EQ(std::string(info.status().message()),
+              "invalid SPIR-V module: malformed \"" + std::string(bad) +
+                  "\" (at word 9)");
+  }
+}
+
 TEST(SpirvInfo, Errors) {
   auto message = [](const std::vector<uint8_t> &bytes) {
     absl::StatusOr<SpirvInfo> info = readSpirvInfo(bytes);

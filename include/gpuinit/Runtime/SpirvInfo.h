@@ -71,6 +71,8 @@ struct SpirvInfo {
   /// (docs/Runtime.md); 1 and 0 (no bound) without one.
   uint32_t minSubgroupSize = 1;
   uint32_t maxSubgroupSize = 0;
+  /// The OpCapability operands, in module order.
+  std::vector<uint32_t> capabilities;
 
   /// The entry point of that name and the GLCompute model, or null.
   const SpirvEntryPoint *findCompute(absl::string_view name) const;

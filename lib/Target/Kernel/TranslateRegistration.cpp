@@ -38,6 +38,20 @@ struct KernelCLOptions {
   llvm::cl::opt<int> optLevel{"kernel-opt-level",
                               llvm::cl::desc("Optimization level (0..3)"),
                               llvm::cl::init(3), llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> spirvVersion{
+      "kernel-spirv-version",
+      llvm::cl::desc("SPIR-V version for --kernel-to-spirv (default v1.3)"),
+      llvm::cl::cat(category)};
+  llvm::cl::list<std::string> spirvCaps{
+      "kernel-spirv-caps",
+      llvm::cl::desc("SPIR-V capabilities the device has, replacing the "
+                     "default set (kernel-to-spirv-pipeline's caps)"),
+      llvm::cl::CommaSeparated, llvm::cl::cat(category)};
+  llvm::cl::list<std::string> spirvExts{
+      "kernel-spirv-exts",
+      llvm::cl::desc("SPIR-V extensions the device has, replacing the "
+                     "default set (kernel-to-spirv-pipeline's exts)"),
+      llvm::cl::CommaSeparated, llvm::cl::cat(category)};
 };
 
 KernelCLOptions &options() {
@@ -124,6 +138,12 @@ LogicalResult toCubin(Operation *op, raw_ostream &os) {
 LogicalResult toSPIRV(Operation *op, raw_ostream &os) {
   std::vector<CompiledModule> modules;
   KernelSPIRVOptions spirv;
+  if (!options().spirvVersion.empty())
+    spirv.version = options().spirvVersion;
+  for (const std::string &cap : options().spirvCaps)
+    spirv.caps.push_back(cap);
+  for (const std::string &ext : options().spirvExts)
+    spirv.exts.push_back(ext);
   if (failed(compileKernelsToSPIRV(cast<ModuleOp>(op), spirv, modules)))
     return failure();
   FailureOr<const CompiledModule *> one = pick(op, modules);
