@@ -1351,6 +1351,7 @@ detail::openVulkanDevice(const DeviceOptions &options) {
   has.chain(api);
   want.chain(api);
   ifn.vkGetPhysicalDeviceFeatures2(c.device, &has.core);
+  Features::select(has, want);
   // VK_EXT_shader_atomic_float when the device has it: f32 atomic adds
   // (SPIR-V AtomicFloat32AddEXT) for modules compiled with that capability.
   std::vector<const char *> extensions;
