@@ -177,7 +177,8 @@ def ConvertKernelToCPU : Pass<"convert-kernel-to-cpu", "::mlir::ModuleOp"> {
       `block[0] * block[1] * block[2]` elements indexed by the linear thread
       id); a private `memref.alloca` live across a barrier gets one copy per
       thread. A barrier may also be in an `scf.if` whose condition does not
-      depend on the thread id (all threads take the same side). A barrier
+      depend on the thread id (all threads take the same side); such an if
+      runs at the serial level around its phases, like a uniform loop. A barrier
       elsewhere (in a thread-dependent `scf.if`, `scf.while`, a loop with
       thread-dependent bounds) is an error naming it.
     * **Shuffles** are emulated with 32-lane warps (lane = linear thread id

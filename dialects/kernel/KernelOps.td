@@ -483,8 +483,11 @@ def Kernel_VoteOp : Kernel_Op<"vote", [Kernel_DeviceOnly, InferTypeOpAdaptor]> {
     %some = kernel.vote any %p
     ```
 
-    Convergent. Maps to `nvvm.vote.sync` and `spirv.GroupNonUniformBallot` /
-    `GroupNonUniformAny` / `GroupNonUniformAll`.
+    Convergent. Maps to `nvvm.vote.sync` with the PTX `activemask` as the
+    member mask (the active lanes, as on Vulkan) and to
+    `spirv.GroupNonUniformBallot` / `GroupNonUniformAny` /
+    `GroupNonUniformAll`. The CPU backend emulates it over whole 32-lane
+    warps and refuses it under a condition that depends on the thread.
   }];
   let arguments = (ins Kernel_VoteKind:$kind, I1:$predicate);
   let results = (outs AnyTypeOf<[I1, I32]>:$result);

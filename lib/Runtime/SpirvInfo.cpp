@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
 
 #include <algorithm>
@@ -208,8 +209,10 @@ struct Reader {
         info.capabilities.push_back(ops[0]);
         break;
       case OpSourceExtension: {
-        // gpuinit's compiler records the subgroup sizes the module's warp
-        // operations are right for: "gpuinit.subgroup-size min N max M".
+        // gpuinit's compiler records the subgroup sizes an entry point's
+        // warp operations are right for:
+        // "gpuinit.subgroup-size min N max M entry NAME" (without
+        // "entry NAME": every entry point).
         std::string text;
         if (readString(at + 1, at + count, text) == 0)
           return fail(at, "OpSourceExtension string is not terminated");
@@ -217,13 +220,36 @@ struct Reader {
         if (!absl::StartsWith(text, kKey))
           break;
         unsigned lo = 0, hi = 0;
-        char tail = 0;
-        if (std::sscanf(text.c_str() + kKey.size(), "min %u max %u%c", &lo,
-                        &hi, &tail) != 2 ||
-            lo == 0 || (hi != 0 && hi < lo))
+        int used = 0;
+        auto malformed = [&] {
           return fail(at, absl::StrCat("malformed \"", text, "\""));
-        info.minSubgroupSize = lo;
-        info.maxSubgroupSize = hi;
+        };
+        if (std::sscanf(text.c_str() + kKey.size(), "min %u max %u%n", &lo,
+                        &hi, &used) != 2 ||
+            lo == 0 || (hi != 0 && hi < lo))
+          return malformed();
+        absl::string_view rest =
+            absl::string_view(text).substr(kKey.size() + size_t(used));
+        bool matched = false;
+        if (rest.empty()) {
+          for (Entry &e : entries) {
+            e.point.minSubgroupSize = lo;
+            e.point.maxSubgroupSize = hi;
+          }
+          break;
+        }
+        if (!absl::ConsumePrefix(&rest, " entry ") || rest.empty())
+          return malformed();
+        for (Entry &e : entries)
+          if (e.point.name == rest) {
+            e.point.minSubgroupSize = lo;
+            e.point.maxSubgroupSize = hi;
+            matched = true;
+          }
+        if (!matched)
+          return fail(at, absl::StrCat("\"", text,
+                                       "\" names no entry point (entry "
+                                       "points must come first)"));
         break;
       }
       case OpExecutionMode:

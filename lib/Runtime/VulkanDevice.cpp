@@ -1114,7 +1114,10 @@ private:
   /// operations are right for.
   absl::StatusOr<uint32_t> subgroupSizeFor(const VulkanModule &m,
                                            const std::string &kernel) const {
-    uint32_t lo = m.info.minSubgroupSize, hi = m.info.maxSubgroupSize;
+    const SpirvEntryPoint *entry = m.info.findCompute(kernel);
+    if (!entry)
+      return 0u; // (the dispatch reports the missing entry point)
+    uint32_t lo = entry->minSubgroupSize, hi = entry->maxSubgroupSize;
     auto fits = [&](uint32_t n) { return n >= lo && (hi == 0 || n <= hi); };
     if (fits(ctx_->subgroupSize))
       return 0u;

@@ -489,34 +489,52 @@ TEST(SpirvInfo, InterfaceListFromVersion14) {
 }
 
 TEST(SpirvInfo, SubgroupSizeAndCapabilities) {
-  auto module = [](const std::string &text) {
+  // testModule's entry points "main" and "other", then gpuinit's notes.
+  auto module = [](std::vector<std::string> notes) {
+    std::vector<uint8_t> base = testModule(0x00010300);
     SpirvBuilder b(0x00010300);
-    b.op(17, {1});    // OpCapability Shader
+    b.words.resize(base.size() / 4);
+    std::memcpy(b.words.data(), base.data(), base.size());
     b.op(17, {6033}); // OpCapability AtomicFloat32AddEXT
-    std::vector<uint32_t> s = SpirvBuilder::str(text);
-    b.op(4, s);       // OpSourceExtension
+    for (const std::string &note : notes)
+      b.op(4, SpirvBuilder::str(note)); // OpSourceExtension
     return b.bytes();
   };
-  absl::StatusOr<SpirvInfo> info =
-      readSpirvInfo(module("gpuinit.subgroup-size min 16 max 32"));
+  absl::StatusOr<SpirvInfo> info = readSpirvInfo(
+      module({"gpuinit.subgroup-size min 16 max 32 entry main"}));
   ASSERT_TRUE(info.ok()) << info.status();
-  EXPECT_EQ(info->minSubgroupSize, 16u);
-  EXPECT_EQ(info->maxSubgroupSize, 32u);
-  EXPECT_EQ(info->capabilities, (std::vector<uint32_t>{1, 6033}));
-  // Other source extensions are someone else's.
-  info = readSpirvInfo(module("GL_EXT_something"));
+  EXPECT_EQ(info->findCompute("main")->minSubgroupSize, 16u);
+  EXPECT_EQ(info->findCompute("main")->maxSubgroupSize, 32u);
+  EXPECT_EQ(info->findCompute("other")->minSubgroupSize, 1u);
+  EXPECT_EQ(info->findCompute("other")->maxSubgroupSize, 0u);
+  EXPECT_NE(std::find(info->capabilities.begin(), info->capabilities.end(),
+                      6033u),
+            info->capabilities.end());
+  // Without an entry: every entry point. Other source extensions are
+  // someone else's.
+  info = readSpirvInfo(
+      module({"GL_EXT_something", "gpuinit.subgroup-size min 8 max 0"}));
   ASSERT_TRUE(info.ok()) << info.status();
-  EXPECT_EQ(info->minSubgroupSize, 1u);
-  EXPECT_EQ(info->maxSubgroupSize, 0u);
+  EXPECT_EQ(info->findCompute("main")->minSubgroupSize, 8u);
+  EXPECT_EQ(info->findCompute("other")->minSubgroupSize, 8u);
+  EXPECT_EQ(info->findCompute("other")->maxSubgroupSize, 0u);
   for (const char *bad :
        {"gpuinit.subgroup-size min 0 max 0", "gpuinit.subgroup-size min 64 max 32",
-        "gpuinit.subgroup-size min 8", "gpuinit.subgroup-size min 8 max 0 x"}) {
-    info = readSpirvInfo(module(bad));
+        "gpuinit.subgroup-size min 8", "gpuinit.subgroup-size min 8 max 0 x",
+        "gpuinit.subgroup-size min 8 max 0 entry "}) {
+    info = readSpirvInfo(module({bad}));
     ASSERT_FALSE(info.ok()) << bad;
-    EXPECT_EQ(std::string(info.status().message()),
-              "invalid SPIR-V module: malformed \"" + std::string(bad) +
-                  "\" (at word 9)");
+    EXPECT_NE(std::string(info.status().message())
+                  .find("malformed \"" + std::string(bad) + "\""),
+              std::string::npos)
+        << info.status();
   }
+  info = readSpirvInfo(
+      module({"gpuinit.subgroup-size min 8 max 0 entry nope"}));
+  ASSERT_FALSE(info.ok());
+  EXPECT_NE(std::string(info.status().message()).find("names no entry point"),
+            std::string::npos)
+      << info.status();
 }
 
 TEST(SpirvInfo, Errors) {

@@ -59,6 +59,11 @@ struct SpirvEntryPoint {
   std::optional<uint32_t> pushConstantBytes = 0;
   /// Whether it can use a push-constant block at all.
   bool hasPushConstants = false;
+  /// The subgroup sizes its warp operations are right for, from gpuinit's
+  /// `OpSourceExtension "gpuinit.subgroup-size min N max M entry NAME"`
+  /// (docs/Runtime.md); 1 and 0 (no bound) without one.
+  uint32_t minSubgroupSize = 1;
+  uint32_t maxSubgroupSize = 0;
 };
 
 /// The interface of a SPIR-V module.
@@ -66,11 +71,6 @@ struct SpirvInfo {
   /// Version as 0x00MMmm00 (e.g. 0x00010300 for SPIR-V 1.3).
   uint32_t version = 0;
   std::vector<SpirvEntryPoint> entryPoints;
-  /// The subgroup sizes the module's warp operations are right for, from
-  /// gpuinit's `OpSourceExtension "gpuinit.subgroup-size min N max M"`
-  /// (docs/Runtime.md); 1 and 0 (no bound) without one.
-  uint32_t minSubgroupSize = 1;
-  uint32_t maxSubgroupSize = 0;
   /// The OpCapability operands, in module order.
   std::vector<uint32_t> capabilities;
 

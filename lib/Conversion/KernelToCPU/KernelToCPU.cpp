@@ -480,8 +480,21 @@ LogicalResult FunctionLowering::validateSyncs(const DenseSet<Value> &dep) {
       // by all threads or none: the phase split handles it as it handles a
       // shuffle's barrier under any condition.
       if (auto i = dyn_cast<scf::IfOp>(p);
-          i && (warp || !dep.contains(i.getCondition())))
+          i && (warp || !dep.contains(i.getCondition()))) {
+        // A vote or match combines the active lanes; the emulation reads
+        // every lane's slot, so only lanes that all execute it are right.
+        if (isa<VoteOp, MatchAnyOp>(op) && dep.contains(i.getCondition())) {
+          InFlightDiagnostic diag =
+              op->emitOpError()
+              << "is under a condition that depends on the thread id; target "
+                 "cpu emulates votes and warp match over all 32 lanes of a "
+                 "warp, so every lane must execute them";
+          diag.attachNote(i.getLoc()) << "the condition";
+          ok = false;
+          return;
+        }
         continue;
+      }
       InFlightDiagnostic diag =
           op->emitOpError() << "is inside '" << p->getName() << "'; " << rule;
       diag.attachNote(p->getLoc()) << "the enclosing op";
@@ -857,8 +870,9 @@ void FunctionLowering::flush(SmallVectorImpl<Operation *> &segment,
 
 /// Moves the ops of `src` into phases created before `before` (at the
 /// serial level): barriers end phases, loops holding barriers run at the
-/// serial level around their own phases, ifs holding (shuffle) barriers are
-/// split into guarded parts, and uniform side-effect-free ops stay serial.
+/// serial level around their own phases, ifs holding barriers run there too
+/// when their condition is serial and are split into guarded parts
+/// otherwise, and uniform side-effect-free ops stay serial.
 LogicalResult FunctionLowering::restructure(Block &src, Operation *before,
                                             SmallVectorImpl<Guard> &guards) {
   SmallVector<Operation *> ops;
@@ -896,6 +910,21 @@ LogicalResult FunctionLowering::restructure(Block &src, Operation *before,
     }
     if (auto i = dyn_cast<scf::IfOp>(op); i && containsSync(i)) {
       flush(segment, before, guards);
+      // A condition computed at the serial level (the same for every
+      // thread): the if runs there around its own phases, as a loop with
+      // uniform bounds does.
+      if (isSerial(i.getCondition()) && i.getNumResults() == 0) {
+        i->moveBefore(before);
+        serialOps.insert(i);
+        for (Block *block : {i.thenBlock(), i.elseBlock()}) {
+          if (!block)
+            continue;
+          serialBlocks.insert(block);
+          if (failed(restructure(*block, block->getTerminator(), guards)))
+            return failure();
+        }
+        continue;
+      }
       guards.push_back({i.getCondition(), false});
       if (failed(restructure(*i.thenBlock(), before, guards)))
         return failure();

@@ -233,8 +233,8 @@ struct GenericAtomicRMWPattern final
 /// Whether `op` (a float memref.atomic_rmw) has a native SPIR-V
 /// instruction under `env`.
 bool nativeFloatAtomic(memref::AtomicRMWOp op, const spirv::TargetEnv &env) {
-  if (op.getKind() == arith::AtomicRMWKind::assign)
-    return true;
+  // (A float OpAtomicExchange needs Vulkan's shaderBufferFloat32Atomics,
+  // which the runtime does not enable: exchange goes through the bits too.)
   return op.getKind() == arith::AtomicRMWKind::addf && op.getType().isF32() &&
          env.allows(spirv::Capability::AtomicFloat32AddEXT) &&
          env.allows(spirv::Extension::SPV_EXT_shader_atomic_float_add);
@@ -266,6 +266,14 @@ LogicalResult retypeToBits(Value root) {
                 "retyped to " << newType
              << ", which only loads, stores and atomics can follow";
   }
+  if (auto arg = dyn_cast<BlockArgument>(root);
+      arg && !isa<gpu::GPUFuncOp>(arg.getOwner()->getParentOp()))
+    return arg.getOwner()->getParentOp()->emitOpError()
+           << "has a float buffer parameter that a compare-exchange loop "
+              "updates; SPIR-V's compare-exchange is integer-only and the "
+              "buffer would be retyped to "
+           << newType
+           << " under its callers: do the float atomic in the kernel";
   root.setType(newType);
   if (auto arg = dyn_cast<BlockArgument>(root)) {
     auto fn = cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
@@ -337,11 +345,32 @@ LogicalResult retypeToBits(Value root) {
   return success();
 }
 
-/// Retypes every float buffer that needs a compare-exchange loop.
+/// Retypes every float buffer that needs a compare-exchange loop; reports
+/// 64-bit atomics the target environment cannot express.
 LogicalResult retypeFloatAtomicBuffers(gpu::GPUModuleOp module,
                                        const spirv::TargetEnv &env) {
   SetVector<Value> roots;
   bool ok = true;
+  module.walk([&](Operation *op) {
+    Type element;
+    if (auto rmw = dyn_cast<memref::AtomicRMWOp>(op))
+      element = rmw.getType();
+    else if (auto g = dyn_cast<memref::GenericAtomicRMWOp>(op))
+      element = g.getResult().getType();
+    else
+      return;
+    if (element.getIntOrFloatBitWidth() == 64 &&
+        !env.allows(spirv::Capability::Int64Atomics)) {
+      op->emitOpError()
+          << "is a 64-bit atomic; SPIR-V needs the Int64Atomics capability "
+             "for it, which this target environment does not list (add it "
+             "to the caps, e.g. --kernel-spirv-caps, when the device has "
+             "shaderBufferInt64Atomics)";
+      ok = false;
+    }
+  });
+  if (!ok)
+    return failure();
   auto addRoot = [&](Operation *op, Value memref) {
     if (!isa<FloatType>(cast<MemRefType>(memref.getType()).getElementType()))
       return;
@@ -411,6 +440,8 @@ struct ConvertKernelGPUToSPIRV
       arith::populateArithToSPIRVPatterns(converter, patterns);
       populateMemRefToSPIRVPatterns(converter, patterns);
       populateFuncToSPIRVPatterns(converter, patterns);
+      // func.func (device functions) to spirv.func.
+      populateBuiltinFuncToSPIRVPatterns(converter, patterns);
       populateVectorToSPIRVPatterns(converter, patterns);
       patterns.add<AtomicRMWPattern, GenericAtomicRMWPattern>(converter, ctx);
       if (failed(applyFullConversion(clone, *target, std::move(patterns))))

@@ -28,6 +28,7 @@
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace gpuinit {
@@ -65,15 +66,21 @@ std::string describe(TargetAttr target) {
 
 gpu::MMAMatrixType mmaType(FragmentType type);
 
-/// The subgroup sizes the warp ops of a Vulkan module can run with: at
+/// The subgroup sizes the warp ops of a Vulkan kernel can run with: at
 /// least the widest `shuffle ... width W`, at most 32 with a vote (its
-/// ballot is 32 bits wide). Recorded on the gpu.module as
+/// ballot is 32 bits wide), over the kernel and the device functions it
+/// calls. Recorded on the kernel's gpu.func as
 /// `gpuinit.subgroup_size = array<i32: min, max>` (max 0: no bound); the
 /// SPIR-V emission carries it to the runtime.
 struct SubgroupNeeds {
   uint32_t min = 1;
   uint32_t max = 0;
   bool any() const { return min > 1 || max != 0; }
+  void merge(const SubgroupNeeds &o) {
+    min = std::max(min, o.min);
+    if (o.max)
+      max = max ? std::min(max, o.max) : o.max;
+  }
 };
 
 /// Lowers the ops of one function body (a gpu.func or func.func in a
@@ -97,6 +104,14 @@ private:
   LogicalResult lower(Operation *op);
   LogicalResult lowerAtomic(AtomicOp op);
   LogicalResult lowerVote(VoteOp op);
+  /// The lanes of the warp executing here (PTX activemask): votes and match
+  /// combine the active lanes, as on Vulkan, rather than requiring all 32.
+  Value activeMask(Location loc) {
+    return LLVM::CallIntrinsicOp::create(b, loc, b.getI32Type(),
+                                         b.getStringAttr("llvm.nvvm.activemask"),
+                                         ValueRange())
+        .getResult(0);
+  }
   LogicalResult lowerShuffle(ShuffleOp op);
   LogicalResult lowerFence(FenceOp op);
   LogicalResult lowerAsyncCopy(AsyncCopyOp op);
@@ -191,7 +206,7 @@ LogicalResult BodyLowering::lowerVote(VoteOp op) {
   b.setInsertionPoint(op);
   Location loc = op.getLoc();
   if (target.isCUDA()) {
-    Value all = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-1));
+    Value all = activeMask(loc);
     NVVM::VoteSyncKind kind = op.getKind() == VoteKind::ballot
                                   ? NVVM::VoteSyncKind::ballot
                               : op.getKind() == VoteKind::any
@@ -361,10 +376,6 @@ LogicalResult BodyLowering::lower(Operation *op) {
       })
       .Case<AtomicOp>([&](auto o) { return lowerAtomic(o); })
       .Case<AtomicCASOp>([&](AtomicCASOp o) -> LogicalResult {
-        if (target.isVulkan() && o.getValue().getType().getIntOrFloatBitWidth() == 64)
-          return unsupported(o, "64-bit compare-and-swap needs Int64Atomics, "
-                                "which the kernel-to-spirv-pipeline does not "
-                                "assume");
         lowerAtomicCASToMemRef(b, o);
         return success();
       })
@@ -387,7 +398,7 @@ LogicalResult BodyLowering::lower(Operation *op) {
           v = arith::BitcastOp::create(b, loc, b.getI32Type(), v);
         else if (type.isF64())
           v = arith::BitcastOp::create(b, loc, b.getI64Type(), v);
-        Value all = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-1));
+        Value all = activeMask(loc);
         auto match = NVVM::MatchSyncOp::create(b, loc, b.getI32Type(), all, v,
                                                NVVM::MatchSyncKind::any);
         return replace(match.getRes());
@@ -700,16 +711,33 @@ LogicalResult ConvertKernelToGPU::lowerModule(KernelModuleOp module) {
   auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(),
                                             module.getSymName());
   bool ok = true;
-  SubgroupNeeds needs;
+  llvm::StringMap<SubgroupNeeds> needs;
   for (KernelFuncOp func :
        llvm::make_early_inc_range(module.getOps<KernelFuncOp>())) {
-    ok &= succeeded(lowerFunc(func, gpuModule, needs));
+    std::string name = func.getSymName().str();
+    ok &= succeeded(lowerFunc(func, gpuModule, needs[name]));
   }
-  if (needs.any()) {
-    // (width <= 32, so min <= max whenever both are set.)
-    gpuModule->setAttr("gpuinit.subgroup_size",
-                       b.getDenseI32ArrayAttr({int32_t(needs.min),
-                                               int32_t(needs.max)}));
+  // Each kernel needs what it and the device functions it reaches need.
+  // (width <= 32, so min <= max whenever both are set.)
+  SymbolTable symbols(gpuModule);
+  for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
+    SubgroupNeeds total;
+    SmallVector<Operation *> work = {kernel};
+    DenseSet<Operation *> seen;
+    while (!work.empty()) {
+      Operation *fn = work.pop_back_val();
+      if (!seen.insert(fn).second)
+        continue;
+      total.merge(needs[SymbolTable::getSymbolName(fn).getValue()]);
+      fn->walk([&](func::CallOp call) {
+        if (Operation *callee = symbols.lookup(call.getCallee()))
+          work.push_back(callee);
+      });
+    }
+    if (total.any())
+      kernel->setAttr("gpuinit.subgroup_size",
+                      b.getDenseI32ArrayAttr({int32_t(total.min),
+                                              int32_t(total.max)}));
   }
   module.erase();
   return success(ok);

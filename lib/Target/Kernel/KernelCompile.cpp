@@ -117,6 +117,60 @@ struct CopySPIRVTargetEnv
 };
 } // namespace
 
+namespace {
+/// Completes each entry point's interface list with the Input/Output
+/// variables (all module-scope variables from SPIR-V 1.4) that the functions
+/// it calls use: spirv-lower-abi-attrs lists only those of the entry
+/// function itself, which spirv-val rejects when a device function reads a
+/// built-in such as SubgroupLocalInvocationId.
+struct CompleteEntryPointInterfaces
+    : public PassWrapper<CompleteEntryPointInterfaces,
+                         OperationPass<spirv::ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CompleteEntryPointInterfaces)
+  StringRef getArgument() const override {
+    return "gpuinit-spirv-complete-interfaces";
+  }
+  void runOnOperation() override {
+    spirv::ModuleOp module = getOperation();
+    bool allVariables = false;
+    if (std::optional<spirv::VerCapExtAttr> vce = module.getVceTriple())
+      allVariables = vce->getVersion() >= spirv::Version::V_1_4;
+    SymbolTable symbols(module);
+    for (auto entry : module.getOps<spirv::EntryPointOp>()) {
+      SetVector<Attribute> interface;
+      if (ArrayAttr old = entry.getInterfaceAttr())
+        interface.insert(old.begin(), old.end());
+      SmallVector<spirv::FuncOp> work;
+      DenseSet<Operation *> seen;
+      if (auto fn = symbols.lookup<spirv::FuncOp>(entry.getFn()))
+        work.push_back(fn);
+      while (!work.empty()) {
+        spirv::FuncOp fn = work.pop_back_val();
+        if (!seen.insert(fn).second)
+          continue;
+        fn.walk([&](Operation *op) {
+          if (auto call = dyn_cast<spirv::FunctionCallOp>(op)) {
+            if (auto callee = symbols.lookup<spirv::FuncOp>(call.getCallee()))
+              work.push_back(callee);
+          } else if (auto addr = dyn_cast<spirv::AddressOfOp>(op)) {
+            auto var =
+                symbols.lookup<spirv::GlobalVariableOp>(addr.getVariable());
+            if (!var)
+              return;
+            auto sc = cast<spirv::PointerType>(var.getType()).getStorageClass();
+            if (allVariables || sc == spirv::StorageClass::Input ||
+                sc == spirv::StorageClass::Output)
+              interface.insert(SymbolRefAttr::get(var));
+          }
+        });
+      }
+      entry.setInterfaceAttr(
+          ArrayAttr::get(&getContext(), interface.getArrayRef()));
+    }
+  }
+};
+} // namespace
+
 void gpuinit::kernel::buildKernelToSPIRVPipeline(
     OpPassManager &pm, const KernelSPIRVOptions &options) {
   pm.addPass(createConvertKernelToGPU());
@@ -144,6 +198,7 @@ void gpuinit::kernel::buildKernelToSPIRVPipeline(
   OpPassManager &spv = pm.nest<spirv::ModuleOp>();
   spv.addPass(spirv::createSPIRVLowerABIAttributesPass());
   spv.addPass(spirv::createSPIRVUpdateVCEPass());
+  spv.addPass(std::make_unique<CompleteEntryPointInterfaces>());
 }
 
 void gpuinit::kernel::registerKernelPipelines() {
@@ -320,18 +375,20 @@ LogicalResult gpuinit::kernel::compileKernelsToSPIRV(
     std::string name = spv.getSymName() ? spv.getSymName()->str() : "";
     if (StringRef(name).starts_with("__spv__"))
       name = name.substr(7);
-    // The subgroup sizes the module's warp ops are right for
+    // The subgroup sizes each kernel's warp ops are right for
     // (convert-kernel-to-gpu), for the runtime to check: a debug
     // instruction, so every consumer may ignore it.
     if (auto gpuModule = dyn_cast_or_null<gpu::GPUModuleOp>(
             SymbolTable::lookupSymbolIn(module, name)))
-      if (auto range = gpuModule->getAttrOfType<DenseI32ArrayAttr>(
-              "gpuinit.subgroup_size");
-          range && range.size() == 2)
-        insertSourceExtension(
-            words, ("gpuinit.subgroup-size min " + Twine(range[0]) + " max " +
-                    Twine(range[1]))
-                       .str());
+      for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>())
+        if (auto range = kernel->getAttrOfType<DenseI32ArrayAttr>(
+                "gpuinit.subgroup_size");
+            range && range.size() == 2)
+          insertSourceExtension(
+              words, ("gpuinit.subgroup-size min " + Twine(range[0]) +
+                      " max " + Twine(range[1]) + " entry " +
+                      kernel.getName())
+                         .str());
     out.push_back({name, std::string(reinterpret_cast<const char *>(
                                          words.data()),
                                      words.size() * sizeof(uint32_t))});

@@ -232,3 +232,22 @@ kernel.module @m {
     kernel.return
   }
 }
+
+// -----
+
+// Votes combine the active lanes: under a thread-dependent condition the
+// emulation (which reads every lane) would be wrong.
+kernel.module @m {
+  kernel.func @k(%a: memref<64xi32>) kind custom target cpu {
+    %c4 = arith.constant 4 : index
+    %t = kernel.thread_id x
+    %lt = arith.cmpi ult, %t, %c4 : index
+    // expected-note @below {{the condition}}
+    scf.if %lt {
+      %true = arith.constant true
+      // expected-error @below {{'kernel.vote' op is under a condition that depends on the thread id; target cpu emulates votes and warp match over all 32 lanes of a warp, so every lane must execute them}}
+      %b = kernel.vote all %true
+    }
+    kernel.return
+  }
+}

@@ -112,8 +112,9 @@ kernel.module @vote {
 // Vulkan warps are subgroups: warp_size is the subgroup size, a shuffle
 // reads the lane computed from gpu.lane_id and its width (the subgroup size
 // without one), and the module records the subgroup sizes it needs (at
-// least the widest width, at most 32 with a vote).
-// CHECK-LABEL: gpu.module @warps attributes {gpuinit.subgroup_size = array<i32: 16, 32>}
+// least the widest width, at most 32 with a vote) on each kernel.
+// CHECK-LABEL: gpu.module @warps
+// CHECK: gpu.func @k({{.*}}) kernel attributes {gpuinit.subgroup_size = array<i32: 16, 32>, known_block_size
 // CHECK: gpu.subgroup_size : index
 // CHECK: %[[LANE:.*]] = gpu.lane_id
 // CHECK: %[[L32:.*]] = arith.index_cast{{.*}} %[[LANE]] : index to i32
