@@ -117,11 +117,11 @@ def ConvertKernelToGPU : Pass<"convert-kernel-to-gpu", "::mlir::ModuleOp"> {
 
     The metadata becomes `known_block_size` and, for CUDA, `nvvm.reqntid`,
     `nvvm.maxntid`, `nvvm.minctasm` and `nvvm.maxnreg`; for Vulkan
-    `spirv.entry_point_abi` with the workgroup size. On Vulkan, a module
-    whose shuffles have a `width` or that votes gets
-    `gpuinit.subgroup_size = array<i32: min, max>`: the subgroup sizes its
-    code is right for (max 0: unbounded), which the SPIR-V emission passes
-    on to the runtime. A primitive the kernel's
+    `spirv.entry_point_abi` with the workgroup size. On Vulkan, a kernel
+    whose shuffles (or those of the device functions it calls) have a
+    `width`, or that votes, gets `gpuinit.subgroup_size = array<i32: min,
+    max>` on its gpu.func: the subgroup sizes its code is right for (max 0:
+    unbounded), which the SPIR-V emission passes on to the runtime. A primitive the kernel's
     target cannot express (tensor-core MMA, warp match or system-scope
     atomics on Vulkan, ...) is an error naming the op and the target; the
     pass then fails. Structured ops must be lowered first
