@@ -480,6 +480,12 @@ LogicalResult flattenDynamicParams(gpu::GPUFuncOp fn) {
     auto type = dyn_cast<MemRefType>(param.getType());
     if (!type || type.getRank() < 2 || type.hasStaticShape())
       continue;
+    if (!type.getLayout().isIdentity())
+      return fn.emitOpError()
+             << "has the dynamically shaped parameter #" << i << " of type "
+             << type
+             << " with a non-identity layout; the Vulkan lowering flattens "
+                "such parameters row-major and needs the identity layout";
     for (Operation *user : param.getUsers())
       if (!isa<memref::LoadOp, memref::StoreOp, memref::AtomicRMWOp,
                memref::GenericAtomicRMWOp, memref::DimOp>(user) ||

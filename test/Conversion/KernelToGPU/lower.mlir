@@ -264,3 +264,12 @@ kernel.module @flatbad {
     kernel.return
   }
 }
+
+// -----
+
+kernel.module @flatstrided {
+  // expected-error @below {{'gpu.func' op has the dynamically shaped parameter #0 of type 'memref<?x?xf32, strided<[?, 1]>>' with a non-identity layout; the Vulkan lowering flattens such parameters row-major and needs the identity layout}}
+  kernel.func @k(%a: memref<?x?xf32, strided<[?, 1]>>) kind custom target vulkan 1.1 workgroup(32, 1, 1) {
+    kernel.return
+  }
+}
