@@ -484,14 +484,19 @@ def Kernel_VoteOp : Kernel_Op<"vote", [Kernel_DeviceOnly, InferTypeOpAdaptor]> {
     ```
 
     Convergent. Maps to `nvvm.vote.sync` with the PTX `activemask` as the
-    member mask (the active lanes, as on Vulkan) and to
-    `spirv.GroupNonUniformBallot` / `GroupNonUniformAny` /
-    `GroupNonUniformAll`. The CPU backend emulates it over whole 32-lane
-    warps and refuses it under a condition that depends on the thread.
+    member mask (the active lanes, as on Vulkan; PTX ISA 6.2 or newer) and
+    to `spirv.GroupNonUniformBallot` / `GroupNonUniformAny` /
+    `GroupNonUniformAll`. `activemask` names the lanes executing together at
+    that point: on sm_70 and newer, lanes of a warp that diverged earlier and
+    have not reconverged may take part in separate votes, so a frontend that
+    needs the whole warp places the vote where the warp is converged. The CPU
+    backend emulates it over whole 32-lane warps and refuses it under a
+    condition that depends on the thread.
   }];
   let arguments = (ins Kernel_VoteKind:$kind, I1:$predicate);
   let results = (outs AnyTypeOf<[I1, I32]>:$result);
   let assemblyFormat = "$kind $predicate attr-dict";
+  let hasVerifier = 1;
 }
 
 def Kernel_MatchAnyOp : Kernel_Op<"match_any", [Kernel_DeviceOnly]> {

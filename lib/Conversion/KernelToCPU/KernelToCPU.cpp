@@ -71,9 +71,10 @@ bool containsSync(Operation *op) {
 }
 
 /// The values of a kernel body that may differ between the threads of a
-/// workgroup: thread ids, the results of atomics, warp ops and calls, and
-/// everything computed from them (loads from a uniform address count as
-/// uniform).
+/// workgroup: thread ids, the results of atomics, warp ops and calls, loads
+/// from private memory (`memref.alloca`: each thread has its own), and
+/// everything computed from them (other loads from a uniform address count
+/// as uniform).
 DenseSet<Value> computeThreadDependence(Region &body) {
   DenseSet<Value> dep;
   bool changed = true;
@@ -85,6 +86,11 @@ DenseSet<Value> computeThreadDependence(Region &body) {
   while (changed) {
     changed = false;
     body.walk([&](Operation *op) {
+      if (auto load = dyn_cast<memref::LoadOp>(op);
+          load && load.getMemref().getDefiningOp<memref::AllocaOp>()) {
+        mark(load.getResult());
+        return;
+      }
       if (isa<ThreadIdOp, LaneIdOp, AtomicOp, AtomicCASOp, ShuffleOp, VoteOp,
               MatchAnyOp,
               CallOp, MMALoadOp, MMAComputeOp, memref::AtomicRMWOp,

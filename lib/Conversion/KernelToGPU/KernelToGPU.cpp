@@ -29,6 +29,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <functional>
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace gpuinit {
@@ -726,6 +728,41 @@ LogicalResult ConvertKernelToGPU::lowerModule(KernelModuleOp module) {
   // Each kernel needs what it and the device functions it reaches need.
   // (width <= 32, so min <= max whenever both are set.)
   SymbolTable symbols(gpuModule);
+  // SPIR-V for Vulkan forbids cycles in an entry point's call graph.
+  if (module.getTarget() && module.getTarget().isVulkan()) {
+    DenseMap<Operation *, int> state; // 1: on the path, 2: done
+    std::function<bool(Operation *)> acyclic = [&](Operation *fn) {
+      int &s = state[fn];
+      if (s == 2)
+        return true;
+      if (s == 1)
+        return false;
+      s = 1;
+      bool ok = true;
+      fn->walk([&](func::CallOp call) {
+        Operation *callee = symbols.lookup(call.getCallee());
+        if (!ok || !callee)
+          return;
+        if (state[callee] == 1) {
+          // This call closes the cycle.
+          call.emitOpError()
+              << "calls @" << call.getCallee()
+              << " recursively; the target " << describe(module.getTarget())
+              << " forbids cycles in a kernel's call graph";
+          ok = false;
+          return;
+        }
+        ok = acyclic(callee);
+      });
+      state[fn] = 2;
+      return ok;
+    };
+    for (Operation &fn : gpuModule.getBody()->getOperations())
+      if (isa<gpu::GPUFuncOp, func::FuncOp>(fn) && !acyclic(&fn)) {
+        ok = false;
+        break;
+      }
+  }
   for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
     SubgroupNeeds total;
     SmallVector<Operation *> work = {kernel};

@@ -118,28 +118,48 @@ struct CopySPIRVTargetEnv
 } // namespace
 
 namespace {
-/// Completes each entry point's interface list with the Input/Output
-/// variables (all module-scope variables from SPIR-V 1.4) that the functions
-/// it calls use: spirv-lower-abi-attrs lists only those of the entry
-/// function itself, which spirv-val rejects when a device function reads a
-/// built-in such as SubgroupLocalInvocationId.
-struct CompleteEntryPointInterfaces
-    : public PassWrapper<CompleteEntryPointInterfaces,
-                         OperationPass<spirv::ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CompleteEntryPointInterfaces)
+/// Finishes a spirv.module after spirv-update-vce, for what the upstream
+/// passes leave out:
+/// - capabilities spirv-update-vce does not deduce: Int64Atomics for 64-bit
+///   atomics, GroupNonUniform for the subgroup built-ins (SubgroupSize,
+///   SubgroupLocalInvocationId) when no group operation needs it already;
+///   an error when the target environment does not list one;
+/// - entry point interfaces: the Input/Output variables the functions an
+///   entry point calls use (spirv-lower-abi-attrs lists only the entry
+///   function's), and, from SPIR-V 1.4 on, every module-scope variable they
+///   use; before 1.4 only Input/Output ones (spirv-lower-abi-attrs lists
+///   buffers too when the target environment is 1.4 or newer, although the
+///   module's deduced version may be lower).
+struct FinishSPIRVModule
+    : public PassWrapper<FinishSPIRVModule, OperationPass<spirv::ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FinishSPIRVModule)
   StringRef getArgument() const override {
-    return "gpuinit-spirv-complete-interfaces";
+    return "gpuinit-spirv-finish-module";
   }
   void runOnOperation() override {
     spirv::ModuleOp module = getOperation();
-    bool allVariables = false;
-    if (std::optional<spirv::VerCapExtAttr> vce = module.getVceTriple())
-      allVariables = vce->getVersion() >= spirv::Version::V_1_4;
+    std::optional<spirv::VerCapExtAttr> vce = module.getVceTriple();
+    if (!vce)
+      return;
+    if (failed(addCapabilities(module, *vce)))
+      return signalPassFailure();
+    vce = module.getVceTriple();
+    bool allVariables = vce->getVersion() >= spirv::Version::V_1_4;
     SymbolTable symbols(module);
+    auto isInOut = [](spirv::GlobalVariableOp var) {
+      auto sc = cast<spirv::PointerType>(var.getType()).getStorageClass();
+      return sc == spirv::StorageClass::Input ||
+             sc == spirv::StorageClass::Output;
+    };
     for (auto entry : module.getOps<spirv::EntryPointOp>()) {
       SetVector<Attribute> interface;
       if (ArrayAttr old = entry.getInterfaceAttr())
-        interface.insert(old.begin(), old.end());
+        for (Attribute a : old) {
+          auto var = symbols.lookup<spirv::GlobalVariableOp>(
+              cast<FlatSymbolRefAttr>(a).getValue());
+          if (allVariables || (var && isInOut(var)))
+            interface.insert(a);
+        }
       SmallVector<spirv::FuncOp> work;
       DenseSet<Operation *> seen;
       if (auto fn = symbols.lookup<spirv::FuncOp>(entry.getFn()))
@@ -155,11 +175,7 @@ struct CompleteEntryPointInterfaces
           } else if (auto addr = dyn_cast<spirv::AddressOfOp>(op)) {
             auto var =
                 symbols.lookup<spirv::GlobalVariableOp>(addr.getVariable());
-            if (!var)
-              return;
-            auto sc = cast<spirv::PointerType>(var.getType()).getStorageClass();
-            if (allVariables || sc == spirv::StorageClass::Input ||
-                sc == spirv::StorageClass::Output)
+            if (var && (allVariables || isInOut(var)))
               interface.insert(SymbolRefAttr::get(var));
           }
         });
@@ -167,6 +183,47 @@ struct CompleteEntryPointInterfaces
       entry.setInterfaceAttr(
           ArrayAttr::get(&getContext(), interface.getArrayRef()));
     }
+  }
+
+  LogicalResult addCapabilities(spirv::ModuleOp module,
+                                spirv::VerCapExtAttr vce) {
+    SmallVector<spirv::Capability> caps(vce.getCapabilities());
+    SmallVector<spirv::Capability> needed;
+    module.walk([&](Operation *op) {
+      StringRef name = op->getName().getStringRef();
+      if ((name.starts_with("spirv.Atomic") ||
+           name.starts_with("spirv.EXT.Atomic")) &&
+          op->getNumResults() == 1 &&
+          op->getResult(0).getType().isInteger(64))
+        needed.push_back(spirv::Capability::Int64Atomics);
+      if (auto var = dyn_cast<spirv::GlobalVariableOp>(op))
+        if (std::optional<StringRef> builtIn = var.getBuiltIn();
+            builtIn && (*builtIn == "SubgroupSize" ||
+                        *builtIn == "SubgroupLocalInvocationId"))
+          needed.push_back(spirv::Capability::GroupNonUniform);
+    });
+    spirv::TargetEnv env(spirv::lookupTargetEnvOrDefault(module));
+    bool changed = false;
+    spirv::Version version = vce.getVersion();
+    for (spirv::Capability cap : needed) {
+      if (llvm::is_contained(caps, cap))
+        continue;
+      std::optional<spirv::Version> min = spirv::getMinVersion(cap);
+      if (!env.allows(cap) || (min && *min > env.getVersion()))
+        return module.emitError()
+               << "the module needs the " << spirv::stringifyCapability(cap)
+               << " capability, which the target environment does not allow";
+      caps.push_back(cap);
+      if (min && *min > version)
+        version = *min;
+      changed = true;
+    }
+    if (changed) {
+      SmallVector<spirv::Extension> exts(vce.getExtensions());
+      module.setVceTripleAttr(
+          spirv::VerCapExtAttr::get(version, caps, exts, &getContext()));
+    }
+    return success();
   }
 };
 } // namespace
@@ -198,7 +255,7 @@ void gpuinit::kernel::buildKernelToSPIRVPipeline(
   OpPassManager &spv = pm.nest<spirv::ModuleOp>();
   spv.addPass(spirv::createSPIRVLowerABIAttributesPass());
   spv.addPass(spirv::createSPIRVUpdateVCEPass());
-  spv.addPass(std::make_unique<CompleteEntryPointInterfaces>());
+  spv.addPass(std::make_unique<FinishSPIRVModule>());
 }
 
 void gpuinit::kernel::registerKernelPipelines() {
@@ -418,7 +475,7 @@ FailureOr<std::string> gpuinit::kernel::assemblePTX(StringRef ptx,
     error = "cannot create temporary files for ptxas";
     return failure();
   }
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(in);
     llvm::sys::fs::remove(outPath);
     llvm::sys::fs::remove(log);

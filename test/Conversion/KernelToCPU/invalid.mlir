@@ -251,3 +251,26 @@ kernel.module @m {
     kernel.return
   }
 }
+
+// -----
+
+// A value loaded from private memory is per thread: a condition on it is
+// thread-dependent.
+kernel.module @m {
+  kernel.func @k(%a: memref<64xi32>) kind custom target cpu {
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %t = kernel.thread_id x
+    %priv = memref.alloca() : memref<1xindex>
+    memref.store %t, %priv[%c0] : memref<1xindex>
+    %v = memref.load %priv[%c0] : memref<1xindex>
+    %lt = arith.cmpi ult, %v, %c4 : index
+    // expected-note @below {{the condition}}
+    scf.if %lt {
+      %true = arith.constant true
+      // expected-error @below {{'kernel.vote' op is under a condition that depends on the thread id}}
+      %b = kernel.vote all %true
+    }
+    kernel.return
+  }
+}

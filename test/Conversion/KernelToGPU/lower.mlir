@@ -15,7 +15,8 @@
 // CHECK: memref.atomic_rmw addi %[[NEG]]
 // CHECK: memref.generic_atomic_rmw
 // CHECK: gpu.shuffle  xor
-// CHECK: nvvm.vote.sync  ballot
+// CHECK: %[[ACTIVE:.*]] = llvm.call_intrinsic "llvm.nvvm.activemask"() : () -> i32
+// CHECK: nvvm.vote.sync  ballot %[[ACTIVE]]
 // CHECK: gpu.return
 // CHECK: func.func @host
 // CHECK: %[[D:.*]] = gpu.alloc (%{{.*}}) : memref<?xf32, #gpu.address_space<global>>

@@ -1637,3 +1637,23 @@ func.func @host(%a: memref<16x16xf32>, %c: memref<16x16xf32, #gpu.address_space<
                 outs(%c : memref<16x16xf32, #gpu.address_space<global>>)
   return
 }
+
+// -----
+
+kernel.module @m {
+  kernel.func @f(%p: i1) kind custom target cuda sm_70 ptx 60 {
+    // expected-error @below {{'kernel.vote' op a vote (over the active lanes, activemask) needs PTX ISA 6.2 or newer, but the kernel targets #kernel.target<cuda sm_70 ptx 60>}}
+    %b = kernel.vote ballot %p
+    kernel.return
+  }
+}
+
+// -----
+
+kernel.module @m {
+  kernel.func @f(%v: i32) kind custom target cuda sm_70 ptx 61 {
+    // expected-error @below {{'kernel.match_any' op match_any (over the active lanes, activemask) needs PTX ISA 6.2 or newer, but the kernel targets #kernel.target<cuda sm_70 ptx 61>}}
+    %m = kernel.match_any %v : i32
+    kernel.return
+  }
+}

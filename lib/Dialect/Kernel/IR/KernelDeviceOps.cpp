@@ -32,6 +32,18 @@ static LogicalResult verifySM(Operation *op, uint32_t minSM, StringRef what) {
   return success();
 }
 
+/// Fails when the enclosing kernel targets a CUDA PTX ISA below `minPTX`
+/// (62 for 6.2).
+static LogicalResult verifyPTX(Operation *op, uint32_t minPTX,
+                               StringRef what) {
+  TargetAttr target = getEnclosingTarget(op);
+  if (target && target.isCUDA() && target.getVersion() < minPTX)
+    return op->emitOpError()
+           << what << " needs PTX ISA " << minPTX / 10 << "." << minPTX % 10
+           << " or newer, but the kernel targets " << target;
+  return success();
+}
+
 /// Fails unless `type` is global or workgroup memory.
 static LogicalResult verifyDeviceMemory(Operation *op, MemRefType type) {
   if (!isGlobalMemory(type) && !isWorkgroupMemory(type))
@@ -204,7 +216,16 @@ LogicalResult VoteOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult MatchAnyOp::verify() { return verifySM(*this, 70, "match_any"); }
+// Votes and match combine the active lanes: PTX `activemask` (ISA 6.2).
+LogicalResult VoteOp::verify() {
+  return verifyPTX(*this, 62, "a vote (over the active lanes, activemask)");
+}
+
+LogicalResult MatchAnyOp::verify() {
+  if (failed(verifySM(*this, 70, "match_any")))
+    return failure();
+  return verifyPTX(*this, 62, "match_any (over the active lanes, activemask)");
+}
 
 //===----------------------------------------------------------------------===//
 // Tensor cores
