@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Conversion/KernelAtomics.h"
-#include "gpuinit/Conversion/KernelWarp.h"
+#include "gpuinit/Conversion/KernelCommon.h"
 #include "gpuinit/Conversion/Passes.h"
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
 #include "gpuinit/Support/PassStatistics.h"
@@ -698,22 +698,8 @@ LogicalResult FunctionLowering::lowerOps(Region &body, bool kernel) {
         .Case<VoteOp>([&](VoteOp o) { emulateWarpScan(o, o.getPredicate()); })
         .Case<MatchAnyOp>(
             [&](MatchAnyOp o) { emulateWarpScan(o, o.getValue()); })
-        .Case<AsyncCopyOp>([&](AsyncCopyOp o) {
-          // Performed at once; commit and wait then have nothing to do.
-          Value count = arith::ConstantIndexOp::create(b, loc, o.getCount());
-          Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-          Value one = arith::ConstantIndexOp::create(b, loc, 1);
-          auto loop = scf::ForOp::create(b, loc, zero, count, one);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(loop.getBody());
-          Value i = loop.getInductionVar();
-          SmallVector<Value> src(o.getSrcIndices()), dst(o.getDstIndices());
-          src.back() = arith::AddIOp::create(b, loc, src.back(), i);
-          dst.back() = arith::AddIOp::create(b, loc, dst.back(), i);
-          Value v = memref::LoadOp::create(b, loc, o.getSrc(), src);
-          memref::StoreOp::create(b, loc, v, o.getDst(), dst);
-          o.erase();
-        })
+        .Case<AsyncCopyOp>(
+            [&](AsyncCopyOp o) { lowerAsyncCopyInline(b, o); })
         .Case<AsyncCommitOp, AsyncWaitOp>([&](Operation *o) { o->erase(); })
         .Case<CallOp>([&](CallOp o) {
           SmallVector<Value> operands(o->getOperands());

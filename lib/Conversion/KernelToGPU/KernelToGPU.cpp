@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "gpuinit/Conversion/KernelAtomics.h"
-#include "gpuinit/Conversion/KernelWarp.h"
+#include "gpuinit/Conversion/KernelCommon.h"
 #include "gpuinit/Conversion/Passes.h"
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
 
@@ -311,29 +311,14 @@ LogicalResult BodyLowering::lowerAsyncCopy(AsyncCopyOp op) {
   b.setInsertionPoint(op);
   Location loc = op.getLoc();
   if (target.isCUDA()) {
-    auto copy = nvgpu::DeviceAsyncCopyOp::create(
+    nvgpu::DeviceAsyncCopyOp::create(
         b, loc, op.getDst(), op.getDstIndices(), op.getSrc(),
         op.getSrcIndices(), b.getIndexAttr(op.getCount()), Value(),
         UnitAttr());
-    (void)copy;
     op.erase();
     return success();
   }
-  // Elsewhere the copy is performed at once; a later wait then has nothing
-  // to wait for. Copies `count` consecutive elements along the last index.
-  Value count = arith::ConstantIndexOp::create(b, loc, op.getCount());
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(b, loc, zero, count, one);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value i = loop.getInductionVar();
-  SmallVector<Value> src(op.getSrcIndices()), dst(op.getDstIndices());
-  src.back() = arith::AddIOp::create(b, loc, src.back(), i);
-  dst.back() = arith::AddIOp::create(b, loc, dst.back(), i);
-  Value v = memref::LoadOp::create(b, loc, op.getSrc(), src);
-  memref::StoreOp::create(b, loc, v, op.getDst(), dst);
-  op.erase();
+  lowerAsyncCopyInline(b, op);
   return success();
 }
 

@@ -1,12 +1,13 @@
-//===- KernelWarp.h - the lane a kernel.shuffle reads ---------------------===//
+//===- KernelCommon.h - lowering pieces both kernel lowerings use ---------===//
 //
-// The source-lane arithmetic of kernel.shuffle, shared by the Vulkan lowering
-// in convert-kernel-to-gpu (i32 lane ids, subgroups) and the warp emulation
-// of convert-kernel-to-cpu (index lane ids, 32-lane warps).
+// Shared by convert-kernel-to-gpu and convert-kernel-to-cpu (atomics are in
+// KernelAtomics.h): the source-lane arithmetic of kernel.shuffle (i32 lane
+// ids and subgroups on Vulkan, index lane ids and 32-lane warps on the CPU)
+// and the synchronous form of kernel.async_copy.
 //
 //===----------------------------------------------------------------------===//
-#ifndef GPUINIT_CONVERSION_KERNELWARP_H
-#define GPUINIT_CONVERSION_KERNELWARP_H
+#ifndef GPUINIT_CONVERSION_KERNELCOMMON_H
+#define GPUINIT_CONVERSION_KERNELCOMMON_H
 
 #include "gpuinit/Dialect/Kernel/IR/Kernel.h"
 
@@ -28,6 +29,11 @@ ShuffleSource shuffleSource(mlir::OpBuilder &b, mlir::Location loc,
                             ShuffleMode mode, mlir::Value inGroup,
                             mlir::Value offset, mlir::Value width);
 
+/// Replaces `op` (and erases it) by a loop copying its `count` consecutive
+/// elements along the last index at once, for targets without asynchronous
+/// copies (a later commit or wait then has nothing to do).
+void lowerAsyncCopyInline(mlir::OpBuilder &b, AsyncCopyOp op);
+
 } // namespace gpuinit::kernel
 
-#endif // GPUINIT_CONVERSION_KERNELWARP_H
+#endif // GPUINIT_CONVERSION_KERNELCOMMON_H
