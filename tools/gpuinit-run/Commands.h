@@ -7,6 +7,9 @@
 #ifndef GPUINIT_TOOLS_GPUINIT_RUN_COMMANDS_H
 #define GPUINIT_TOOLS_GPUINIT_RUN_COMMANDS_H
 
+#include "gpuinit/Runtime/Device.h"
+
+#include "absl/status/statusor.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -31,6 +34,11 @@ enum ExitCode : int {
 /// not that option, false when its value is missing, true with `out` set.
 std::optional<bool> flagValue(llvm::ArrayRef<llvm::StringRef> args, size_t &i,
                               llvm::StringRef flag, std::string &out);
+
+/// The backend of a `--device=backend[:device]` value; the part after the
+/// colon (a device index or name, or empty) goes to `options.select`.
+absl::StatusOr<gpuinit::runtime::DeviceKind>
+parseDevice(llvm::StringRef spec, gpuinit::runtime::DeviceOptions &options);
 
 /// `gpuinit-run simulate [options] a.mlir [b.mlir]`: replays initseq
 /// sequences against a register model; prints the event stream of one file

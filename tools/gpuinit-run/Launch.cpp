@@ -211,10 +211,8 @@ int gpuinit::run::runLaunch(llvm::ArrayRef<llvm::StringRef> args) {
   if (std::optional<int> code = parseOptions(args, opts))
     return *code;
 
-  llvm::StringRef backend = opts.device, which;
-  std::tie(backend, which) = llvm::StringRef(opts.device).split(':');
-  absl::StatusOr<rt::DeviceKind> kind =
-      rt::parseDeviceKind(absl::string_view(backend.data(), backend.size()));
+  rt::DeviceOptions devOpts;
+  absl::StatusOr<rt::DeviceKind> kind = parseDevice(opts.device, devOpts);
   if (!kind.ok())
     return usageError(ref(kind.status().message()));
 
@@ -224,8 +222,6 @@ int gpuinit::run::runLaunch(llvm::ArrayRef<llvm::StringRef> args) {
   if (!opts.kernel.empty())
     desc->kernel = opts.kernel;
 
-  rt::DeviceOptions devOpts;
-  devOpts.select = which.str();
   devOpts.vulkanStaging = opts.staging;
   devOpts.cpuThreads = opts.threads;
   absl::StatusOr<std::unique_ptr<rt::Device>> device =

@@ -1919,10 +1919,8 @@ int gpuinit::run::runRun(llvm::ArrayRef<llvm::StringRef> args) {
   Options opts;
   if (std::optional<int> code = parseOptions(args, opts))
     return *code;
-  llvm::StringRef backend = opts.device, which;
-  std::tie(backend, which) = llvm::StringRef(opts.device).split(':');
-  absl::StatusOr<rt::DeviceKind> kind =
-      rt::parseDeviceKind(absl::string_view(backend.data(), backend.size()));
+  rt::DeviceOptions devOpts;
+  absl::StatusOr<rt::DeviceKind> kind = parseDevice(opts.device, devOpts);
   if (!kind.ok())
     return usageError(ref(kind.status().message()));
 
@@ -2021,8 +2019,6 @@ int gpuinit::run::runRun(llvm::ArrayRef<llvm::StringRef> args) {
   }
 
   // The device, then the kernels compiled for it.
-  rt::DeviceOptions devOpts;
-  devOpts.select = which.str();
   devOpts.vulkanStaging = opts.staging;
   devOpts.cpuThreads = opts.threads;
   absl::StatusOr<std::unique_ptr<rt::Device>> device =

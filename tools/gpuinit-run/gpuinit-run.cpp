@@ -30,6 +30,15 @@ std::optional<bool> gpuinit::run::flagValue(llvm::ArrayRef<llvm::StringRef> args
   return std::nullopt;
 }
 
+absl::StatusOr<gpuinit::runtime::DeviceKind>
+gpuinit::run::parseDevice(llvm::StringRef spec,
+                          gpuinit::runtime::DeviceOptions &options) {
+  auto [backend, which] = spec.split(':');
+  options.select = which.str();
+  return gpuinit::runtime::parseDeviceKind(
+      absl::string_view(backend.data(), backend.size()));
+}
+
 namespace {
 
 /// A subcommand: its name, argument synopsis, one-line summary and entry.
