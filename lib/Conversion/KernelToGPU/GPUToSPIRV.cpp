@@ -407,7 +407,7 @@ struct ConvertKernelGPUToSPIRV
     MLIRContext *ctx = &getContext();
     ModuleOp module = getOperation();
     OpBuilder builder(ctx);
-    // Each gpu.module is cloned right after itself (the launches still
+    // Each gpu.module is cloned right before itself (the launches still
     // refer to the original) and the clone is converted into a
     // spirv.module, as upstream's convert-gpu-to-spirv does for Vulkan.
     SmallVector<gpu::GPUModuleOp> clones;
@@ -419,7 +419,7 @@ struct ConvertKernelGPUToSPIRV
                             "(Kernel capability)");
         return signalPassFailure();
       }
-      builder.setInsertionPointAfter(gpuModule);
+      builder.setInsertionPoint(gpuModule);
       clones.push_back(cast<gpu::GPUModuleOp>(builder.clone(*gpuModule)));
     });
     for (gpu::GPUModuleOp clone : clones) {
