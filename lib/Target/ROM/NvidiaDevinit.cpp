@@ -974,9 +974,6 @@ bool DevinitImporter::runScript(uint64_t start, Frame &f, unsigned depth) {
       uint64_t n = op == 0x5E ? 6 : op == 0xB4 ? 8 : 7;
       if (!need(n))
         return false;
-      SmallVector<int64_t> operands;
-      for (uint64_t i = 1; i < n; ++i)
-        operands.push_back(u8(at + i));
       std::string label = formatv("{0} ({1})", opcodeName(op),
                                   llvm::toHex(rom.slice(at + 1, n - 1), true))
                               .str();
