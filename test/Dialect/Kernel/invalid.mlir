@@ -752,6 +752,14 @@ func.func @f() -> index {
 
 // -----
 
+func.func @f() -> index {
+  // expected-error @below {{'kernel.lane_id' op is a device op: it must be inside a kernel.func}}
+  %l = kernel.lane_id
+  return %l : index
+}
+
+// -----
+
 kernel.module @m {
   kernel.func @f(%v: i16, %o: i32) kind custom target cpu {
     // expected-error @below {{operand #0 must be 32-bit signless integer or 64-bit signless integer or 32-bit float or 64-bit float, but got 'i16'}}

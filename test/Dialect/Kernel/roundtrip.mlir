@@ -224,6 +224,15 @@ kernel.module @device {
     %r2, %ok2 = kernel.shuffle down %k, %c1 width 8 : i64
     %c0 = arith.constant 0 : i32
     %r3, %ok3 = kernel.shuffle xor %v, %c0 width 1 : f32
+    // The whole warp (no width), its size and the lane.
+    // CHECK: kernel.shuffle down %{{.*}}, %{{.*}} : f32
+    // CHECK-NOT: width
+    // CHECK: kernel.warp_size
+    // CHECK: kernel.lane_id
+    %r4, %ok4 = kernel.shuffle down %v, %c1 : f32
+    %ws = kernel.warp_size
+    %ln = kernel.lane_id
+    %wl = arith.addi %ws, %ln : index
     // CHECK: kernel.vote ballot %{{.*}}
     // CHECK: kernel.vote any %{{.*}}
     // CHECK: kernel.vote all %{{.*}}
